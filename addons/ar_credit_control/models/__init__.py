@@ -1,0 +1,2 @@
+from . import ar_credit_grade
+from . import res_partner

@@ -1,0 +1,26 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    """The addon installs its models, groups, menus and templates."""
+
+    def test_models_groups_menus(self):
+        for model in ("ar.dunning.policy", "ar.dunning.level"):
+            self.assertIn(model, self.env)
+        manager = self.env.ref("ar_dunning.group_ar_dunning_manager")
+        collector = self.env.ref("ar_dunning.group_ar_dunning_user")
+        self.assertIn(collector, manager.implied_ids)
+        self.assertIn(self.env.ref("ar_credit_control.group_ar_credit_user"), collector.implied_ids)
+        menu = self.env.ref("ar_dunning.menu_ar_dunning_policies")
+        self.assertEqual(menu.action.res_model, "ar.dunning.policy")
+        self.assertEqual(menu.parent_id.parent_id, self.env.ref("ar_credit_control.menu_ar_credit_config"))
+        module = self.env["ir.module.module"].search([("name", "=", "ar_dunning")])
+        self.assertEqual((module.state, module.application), ("installed", True))
+
+    def test_template_renders_for_partner(self):
+        template = self.env.ref("ar_dunning.mail_template_dunning_reminder")
+        partner = self.env["res.partner"].create({"name": "Renders Ltd", "email": "ap@renders.example.com"})
+        body = template._render_field("body_html", partner.ids)[partner.id]
+        self.assertIn("Renders Ltd", body)
+        self.assertEqual(template._render_field("email_to", partner.ids)[partner.id], partner.email_formatted)
