@@ -1,1 +1,8 @@
 from . import models
+from . import wizards
+from .models.ar_credit_balance import DROP_TRIGGER_SQL
+
+
+def uninstall_hook(env):
+    """Remove the database trigger that feeds ar_credit_balance."""
+    env.cr.execute(DROP_TRIGGER_SQL)

@@ -11,8 +11,14 @@
     "data": [
         "security/ar_credit_control_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/ar_credit_grade_views.xml",
+        "views/ar_credit_assessment_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/ar_credit_release_views.xml",
+        "views/res_config_settings_views.xml",
         "views/ar_credit_control_menus.xml",
     ],
     "demo": [
@@ -21,4 +27,5 @@
         "demo/ar_credit_receivables_demo.xml",
     ],
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

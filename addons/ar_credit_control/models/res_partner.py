@@ -1,5 +1,11 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_amount, format_date
+
+from . import credit_rules
+from .credit_rules import CustomerCredit
 
 #: Partner fields only a credit manager may change.
 CREDIT_MANAGED_FIELDS = frozenset(
@@ -67,6 +73,29 @@ class ResPartner(models.Model):
         tracking=True,
     )
 
+    credit_limit_effective = fields.Float(
+        string="Limit in Force",
+        compute="_compute_credit_figures",
+        help="The temporary limit while it runs, else the credit limit.",
+    )
+    credit_exposure = fields.Float(
+        compute="_compute_credit_figures",
+        help="Open receivables + confirmed orders not invoiced (+ draft invoices if configured), "
+        "company currency.",
+    )
+    credit_available = fields.Float(compute="_compute_credit_figures", help="Limit in force minus exposure.")
+    credit_overdue_amount = fields.Float(compute="_compute_credit_figures")
+    credit_overdue_days = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_credit_figures",
+        help="Days the oldest open invoice is past its due date.",
+    )
+    credit_usage = fields.Float(string="Credit Usage (%)", compute="_compute_credit_figures")
+    credit_over_limit = fields.Boolean(
+        compute="_compute_credit_figures",
+        search="_search_credit_over_limit",
+    )
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_figures")
     credit_is_manager = fields.Boolean(
         compute="_compute_credit_is_manager",
         help="Technical: the current user may change this customer's credit settings.",
@@ -77,6 +106,190 @@ class ResPartner(models.Model):
         is_manager = self.env.user.has_group("ar_credit_control.group_ar_credit_manager")
         for partner in self:
             partner.credit_is_manager = is_manager
+
+    # ------------------------------------------------------------------
+    # Exposure
+    # ------------------------------------------------------------------
+    def _ar_credit_figures(self, company=None, overdue_amounts=True):
+        """Exposure figures of this commercial partner in ``company`` (default: current)."""
+        self.ensure_one()
+        company = company or self.env.company
+        return self._ar_credit_figures_batch(company, overdue_amounts)[self.commercial_partner_id.id]
+
+    def _ar_credit_figures_batch(self, company, overdue_amounts=True):
+        return self.env["ar.credit.balance"]._figures(
+            self,
+            company,
+            include_orders=company.ar_exposure_include_orders,
+            include_drafts=company.ar_exposure_include_drafts,
+            overdue_amounts=overdue_amounts,
+        )
+
+    def _ar_customer_credit(self):
+        """This partner's credit settings in the current company, as a CustomerCredit."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        grade = partner.credit_grade_id
+        return CustomerCredit(
+            limit=partner._ar_effective_limit(),
+            on_hold=partner.credit_hold,
+            tolerance_days=grade.overdue_tolerance_days if grade else None,
+            requires_prepayment=grade.requires_prepayment,
+            review_date=partner.credit_review_date,
+        )
+
+    def _ar_effective_limit(self):
+        return credit_rules.effective_limit(
+            self.credit_limit,
+            self.credit_limit_temp,
+            self.credit_limit_temp_until,
+            fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _ar_credit_reasons(self, company, customer, figures, order_amount, rounding=0.01):
+        """Apply ``company``'s credit policy (see credit_rules.credit_reasons)."""
+        return credit_rules.credit_reasons(
+            company._ar_credit_policy(),
+            customer,
+            figures,
+            order_amount,
+            fields.Date.context_today(self),
+            rounding=rounding,
+        )
+
+    @api.model
+    def _ar_reason_lines(self, reasons, currency):
+        """Human-readable lines, one per reason, with the figures."""
+        env = self.env
+
+        def money(amount):
+            return format_amount(env, amount, currency)
+
+        lines = []
+        for code, info in reasons:
+            if code == credit_rules.OVER_LIMIT:
+                lines.append(
+                    env._(
+                        "Over the credit limit: exposure %(exposure)s + this order %(order)s = %(total)s, "
+                        "limit %(limit)s (accepted up to %(allowed)s), %(over)s over the limit.",
+                        exposure=money(info["exposure"]),
+                        order=money(info["order"]),
+                        total=money(info["total"]),
+                        limit=money(info["limit"]),
+                        allowed=money(info["allowed"]),
+                        over=money(info["over"]),
+                    )
+                )
+            elif code == credit_rules.OVERDUE:
+                lines.append(
+                    env._(
+                        "Overdue: the oldest open invoice is %(days)s days past due "
+                        "(tolerance %(tolerance)s days); %(amount)s overdue in all.",
+                        days=info["days"],
+                        tolerance=info["tolerance"],
+                        amount=money(info["amount"]),
+                    )
+                )
+            elif code == credit_rules.ON_HOLD:
+                lines.append(env._("The customer is on credit hold."))
+            elif code == credit_rules.PREPAYMENT:
+                lines.append(env._("The customer's credit grade requires prepayment."))
+            elif code == credit_rules.REVIEW_DUE:
+                lines.append(
+                    env._("The credit review was due on %(date)s.", date=format_date(env, info["date"]))
+                )
+        return lines
+
+    @api.model
+    def _ar_exposure_summary(self, figures, customer, currency, order_amount):
+        """One line with exposure, limit, usage and the exposure after an order."""
+        env = self.env
+        limit = customer.limit
+        after = figures.exposure + order_amount
+        limit_text = format_amount(env, limit, currency) if limit else env._("none")
+        return Markup("%s") % env._(
+            "Exposure %(exposure)s, limit %(limit)s (%(usage)s %% used); after this order: %(after)s.",
+            exposure=format_amount(env, figures.exposure, currency),
+            limit=limit_text,
+            usage=round(credit_rules.usage_percent(figures.exposure, limit)),
+            after=format_amount(env, after, currency),
+        )
+
+    @api.depends_context("company", "uid")
+    @api.depends("credit_limit", "credit_limit_temp", "credit_limit_temp_until")
+    def _compute_credit_figures(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        commercial = self.filtered("id").commercial_partner_id
+        figures = commercial.sudo()._ar_credit_figures_batch(company) if commercial else {}
+        for partner in self:
+            data = figures.get(partner.commercial_partner_id.id)
+            limit = partner.sudo().commercial_partner_id._ar_effective_limit()
+            exposure = data.exposure if data else 0.0
+            partner.credit_currency_id = company.currency_id
+            partner.credit_limit_effective = limit
+            partner.credit_exposure = exposure
+            partner.credit_available = limit - exposure if limit else 0.0
+            partner.credit_overdue_amount = data.overdue_amount if data else 0.0
+            partner.credit_overdue_days = data.overdue_days(today) if data else 0
+            partner.credit_usage = credit_rules.usage_percent(exposure, limit)
+            partner.credit_over_limit = (
+                bool(limit) and company.currency_id.compare_amounts(exposure, limit) > 0
+            )
+
+    def _search_credit_over_limit(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'over limit'."))
+        company = self.env.company
+        self.env["ar.credit.balance"].flush_model()
+        self.env.cr.execute(
+            "SELECT partner_id FROM ar_credit_balance WHERE company_id = %s AND receivable > 0",
+            [company.id],
+        )
+        candidate_ids = {row[0] for row in self.env.cr.fetchall()}
+        candidate_ids |= set(
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                    ("invoice_status", "!=", "invoiced"),
+                ]
+            )
+            .partner_id.commercial_partner_id.ids
+        )
+        candidates = self.browse(candidate_ids)
+        over = candidates.filtered("credit_over_limit").ids
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", over)]
+
+    def _ar_alert_managers(self, company, summary):
+        """Schedule a credit review activity for the company's credit managers (once per open alert)."""
+        activity_type = self.env.ref("ar_credit_control.mail_activity_credit_review")
+        managers = company._ar_credit_managers()
+        for partner in self:
+            open_summaries = partner.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            ).mapped("summary")
+            if summary in open_summaries:
+                continue
+            for manager in managers:
+                partner.activity_schedule(
+                    activity_type_id=activity_type.id, user_id=manager.id, summary=summary
+                )
+
+    @api.constrains("credit_limit_temp", "credit_limit_temp_until")
+    def _check_temp_limit_expiry(self):
+        for partner in self:
+            if partner.credit_limit_temp and not partner.credit_limit_temp_until:
+                raise ValidationError(
+                    self.env._(
+                        "Give the temporary credit limit of %(partner)s an expiry date.",
+                        partner=partner.display_name,
+                    )
+                )
 
     @api.constrains("credit_limit", "credit_limit_temp")
     def _check_credit_limits_positive(self):

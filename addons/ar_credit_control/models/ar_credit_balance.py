@@ -1,0 +1,331 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .credit_rules import CreditFigures, usage_percent
+
+_logger = logging.getLogger(__name__)
+
+#: PL/pgSQL that keeps ar_credit_balance in step with every change of a posted
+#: receivable journal item, whatever code path (ORM, SQL, reconciliation) makes it.
+TRIGGER_SQL = """
+CREATE OR REPLACE FUNCTION ar_credit_balance_apply(
+    p_partner integer, p_company integer, p_account integer, p_amount numeric
+) RETURNS void AS $$
+DECLARE v_commercial integer;
+BEGIN
+    IF p_partner IS NULL OR p_amount IS NULL OR p_amount = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM 1 FROM account_account WHERE id = p_account AND account_type = 'asset_receivable';
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT COALESCE(commercial_partner_id, id) INTO v_commercial FROM res_partner WHERE id = p_partner;
+    INSERT INTO ar_credit_balance (partner_id, company_id, receivable)
+         VALUES (v_commercial, p_company, p_amount)
+    ON CONFLICT (partner_id, company_id)
+    DO UPDATE SET receivable = ar_credit_balance.receivable + EXCLUDED.receivable;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION ar_credit_balance_aml_trigger() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.parent_state = 'posted' THEN
+        PERFORM ar_credit_balance_apply(OLD.partner_id, OLD.company_id, OLD.account_id, -OLD.amount_residual);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.parent_state = 'posted' THEN
+        PERFORM ar_credit_balance_apply(NEW.partner_id, NEW.company_id, NEW.account_id, NEW.amount_residual);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ar_credit_balance_aml_insert_delete ON account_move_line;
+CREATE TRIGGER ar_credit_balance_aml_insert_delete
+    AFTER INSERT OR DELETE ON account_move_line
+    FOR EACH ROW EXECUTE FUNCTION ar_credit_balance_aml_trigger();
+
+DROP TRIGGER IF EXISTS ar_credit_balance_aml_update ON account_move_line;
+CREATE TRIGGER ar_credit_balance_aml_update
+    AFTER UPDATE OF amount_residual, parent_state, partner_id, account_id, company_id ON account_move_line
+    FOR EACH ROW
+    WHEN (OLD.amount_residual IS DISTINCT FROM NEW.amount_residual
+          OR OLD.parent_state IS DISTINCT FROM NEW.parent_state
+          OR OLD.partner_id IS DISTINCT FROM NEW.partner_id
+          OR OLD.account_id IS DISTINCT FROM NEW.account_id
+          OR OLD.company_id IS DISTINCT FROM NEW.company_id)
+    EXECUTE FUNCTION ar_credit_balance_aml_trigger();
+"""
+
+DROP_TRIGGER_SQL = """
+DROP TRIGGER IF EXISTS ar_credit_balance_aml_insert_delete ON account_move_line;
+DROP TRIGGER IF EXISTS ar_credit_balance_aml_update ON account_move_line;
+DROP FUNCTION IF EXISTS ar_credit_balance_aml_trigger();
+DROP FUNCTION IF EXISTS ar_credit_balance_apply(integer, integer, integer, numeric);
+"""
+
+
+class ArCreditBalance(models.Model):
+    """Open receivable balance per commercial partner and company.
+
+    Maintained incrementally by a database trigger on ``account_move_line``, so
+    reading a customer's exposure costs one indexed row, however many open
+    items the customer has. ``_rebuild()`` recomputes it from the journal
+    items (installation, nightly cron, repair).
+    """
+
+    _name = "ar.credit.balance"
+    _description = "Customer Receivable Balance"
+    _log_access = False
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", readonly=True)
+    receivable = fields.Float(digits=0, readonly=True, help="Open posted receivables, company currency.")
+    alert_flags = fields.Char(readonly=True, help="Risk signals seen by the last daily credit review.")
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)", "One balance per customer and company."),
+    ]
+
+    def init(self):  # pylint: disable=missing-return
+        super().init()
+        self.env.cr.execute(TRIGGER_SQL)
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS ar_credit_aml_open_due_idx
+                   ON account_move_line (partner_id, company_id, date_maturity)
+                WHERE amount_residual > 0 AND parent_state = 'posted'"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS ar_credit_sale_order_open_idx
+                   ON sale_order (partner_id, company_id)
+                WHERE state = 'sale' AND invoice_status IS DISTINCT FROM 'invoiced'"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS ar_credit_account_move_draft_idx
+                   ON account_move (commercial_partner_id, company_id)
+                WHERE state = 'draft' AND move_type IN ('out_invoice', 'out_refund')"""
+        )
+        self._rebuild()
+
+    @api.model
+    def _rebuild(self, partner_ids=None):
+        """Recompute balances from the posted receivable journal items."""
+        partner_filter = (
+            SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
+        )
+        reset_filter = SQL("WHERE partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
+        self.env.cr.execute(SQL("UPDATE ar_credit_balance SET receivable = 0 %s", reset_filter))
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO ar_credit_balance (partner_id, company_id, receivable)
+                SELECT COALESCE(p.commercial_partner_id, p.id), aml.company_id, SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                                          AND acc.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.parent_state = 'posted' AND aml.amount_residual <> 0 %s
+              GROUP BY 1, 2
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET receivable = EXCLUDED.receivable
+                """,
+                partner_filter,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _figures(self, partners, company, include_orders=True, include_drafts=False, overdue_amounts=True):
+        """Return ``{commercial partner id: CreditFigures}`` in ``company``'s currency.
+
+        One query per figure for the whole batch: the receivable balance row,
+        the not-yet-invoiced part of confirmed orders (converted at the order's
+        rate) with the draft invoices made from orders (Odoo already counts
+        those as invoiced on the order; once posted they move to the
+        receivables, so nothing is counted twice), draft customer invoices not
+        created from orders (optional), and the overdue amount
+        with the oldest open due date (``overdue_amounts=False`` skips the
+        amount, which is the only figure that reads every overdue item).
+        """
+        ids = list(set(partners.commercial_partner_id.ids))
+        result = dict.fromkeys(ids)
+        if not ids:
+            return {}
+        self.env.flush_all()
+        receivable = self._query_receivable(ids, company)
+        orders = self._query_orders(ids, company) if include_orders else {}
+        order_drafts, other_drafts = self._query_draft_invoices(ids, company)
+        overdue = self._query_overdue(ids, company, overdue_amounts)
+        for pid in result:
+            overdue_amount, oldest = overdue.get(pid, (0.0, None))
+            result[pid] = CreditFigures(
+                receivable=receivable.get(pid, 0.0),
+                orders=orders.get(pid, 0.0) + (order_drafts.get(pid, 0.0) if include_orders else 0.0),
+                draft_invoices=other_drafts.get(pid, 0.0) if include_drafts else 0.0,
+                overdue_amount=overdue_amount,
+                oldest_due_date=oldest,
+            )
+        return result
+
+    def _query_receivable(self, ids, company):
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id, receivable FROM ar_credit_balance
+                    WHERE partner_id = ANY(%s) AND company_id = %s""",
+                ids,
+                company.id,
+            )
+        )
+        return {pid: float(amount) for pid, amount in self.env.cr.fetchall()}
+
+    def _query_orders(self, ids, company):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       SUM(GREATEST(l.price_total - CASE WHEN l.price_subtotal <> 0
+                                    THEN l.untaxed_amount_invoiced * l.price_total / l.price_subtotal
+                                    ELSE 0 END, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+                 WHERE o.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))
+                   AND o.company_id = %s
+                   AND o.state = 'sale' AND o.invoice_status IS DISTINCT FROM 'invoiced'
+              GROUP BY p.commercial_partner_id
+                """,
+                ids,
+                company.id,
+            )
+        )
+        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
+
+    def _query_draft_invoices(self, ids, company):
+        """Draft customer invoice totals: ``(made from orders, others)`` per partner."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.commercial_partner_id,
+                       EXISTS (SELECT 1 FROM account_move_line aml
+                                 JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                                WHERE aml.move_id = m.id) AS from_order,
+                       SUM(m.amount_total_signed)
+                  FROM account_move m
+                 WHERE m.commercial_partner_id = ANY(%s) AND m.company_id = %s
+                   AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
+              GROUP BY 1, 2
+                """,
+                ids,
+                company.id,
+            )
+        )
+        from_orders, others = {}, {}
+        for pid, from_order, amount in self.env.cr.fetchall():
+            (from_orders if from_order else others)[pid] = float(amount or 0.0)
+        return from_orders, others
+
+    def _query_overdue(self, ids, company, with_amounts=True):
+        """Overdue amount and oldest open due date; the date comes from an index, item count aside."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, MIN(first.date_maturity)
+                  FROM res_partner p
+                  CROSS JOIN LATERAL (
+                        SELECT aml.date_maturity
+                          FROM account_move_line aml
+                          JOIN account_account acc ON acc.id = aml.account_id
+                         WHERE aml.partner_id = p.id AND aml.company_id = %(company)s
+                           AND aml.amount_residual > 0 AND aml.parent_state = 'posted'
+                           AND aml.date_maturity IS NOT NULL
+                           AND acc.account_type = 'asset_receivable'
+                      ORDER BY aml.date_maturity
+                         LIMIT 1) first
+                 WHERE p.commercial_partner_id = ANY(%(ids)s)
+              GROUP BY p.commercial_partner_id
+                """,
+                ids=ids,
+                company=company.id,
+            )
+        )
+        oldest = dict(self.env.cr.fetchall())
+        late = [pid for pid, due in oldest.items() if due and due < today] if with_amounts else []
+        amounts = {}
+        if late:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT p.commercial_partner_id, SUM(aml.amount_residual)
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id
+                                              AND acc.account_type = 'asset_receivable'
+                      JOIN res_partner p ON p.id = aml.partner_id
+                     WHERE p.commercial_partner_id = ANY(%s) AND aml.company_id = %s
+                       AND aml.parent_state = 'posted' AND aml.amount_residual > 0 AND aml.date_maturity < %s
+                  GROUP BY p.commercial_partner_id
+                    """,
+                    late,
+                    company.id,
+                    today,
+                )
+            )
+            amounts = {pid: float(amount) for pid, amount in self.env.cr.fetchall()}
+        return {pid: (amounts.get(pid, 0.0), due) for pid, due in oldest.items()}
+
+    # ------------------------------------------------------------------
+    # Daily review
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_daily_review(self, batch_size=1000):
+        """Repair balances, then alert credit managers of reviews due and worsening risks.
+
+        Risk signals per customer (overdue beyond tolerance, usage above 90 %)
+        are compared with those seen the day before, so only new ones raise an
+        activity. Commits after every batch, so an interrupted run resumes.
+        """
+        self._rebuild()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        for company in self.env["res.company"].search([("ar_credit_check_mode", "!=", "off")]):
+            self.with_company(company)._review_company(company, batch_size)
+
+    def _review_company(self, company, batch_size):
+        partner_model = self.env["res.partner"].with_company(company)
+        today = fields.Date.context_today(self)
+        due = partner_model.search([("credit_review_date", "<=", today), ("parent_id", "=", False)])
+        due._ar_alert_managers(company, self.env._("Credit review due"))
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        balances = self.search([("company_id", "=", company.id)], order="id")
+        for start in range(0, len(balances), batch_size):
+            batch = balances[start : start + batch_size]
+            figures = batch.partner_id.with_company(company)._ar_credit_figures_batch(
+                company, overdue_amounts=False
+            )
+            for balance in batch:
+                balance._review_one(company, figures.get(balance.partner_id.id), today)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _review_one(self, company, figures, today):
+        if figures is None:
+            return
+        partner = self.partner_id.with_company(company)
+        customer = partner._ar_customer_credit()
+        tolerance = customer.tolerance_days
+        if tolerance is None:
+            tolerance = company.ar_credit_overdue_tolerance_days
+        flags = set()
+        if figures.overdue_days(today) > tolerance:
+            flags.add("overdue")
+        if customer.limit and usage_percent(figures.exposure, customer.limit) > 90:
+            flags.add("usage90")
+        new = flags - set((self.alert_flags or "").split(","))
+        if new:
+            labels = {
+                "overdue": self.env._("newly overdue beyond tolerance"),
+                "usage90": self.env._("credit usage above 90 %"),
+            }
+            partner._ar_alert_managers(
+                company,
+                self.env._("Risk worsened: %(signals)s", signals=", ".join(labels[f] for f in sorted(new))),
+            )
+        self.alert_flags = ",".join(sorted(flags)) or False

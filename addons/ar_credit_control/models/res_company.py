@@ -1,0 +1,84 @@
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .credit_rules import CreditPolicy
+
+
+class ResCompany(models.Model):
+    """Company-wide credit check settings."""
+
+    _inherit = "res.company"
+
+    ar_credit_check_mode = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Credit Check",
+        default="warn",
+        required=True,
+        help="Off: no check. Warn: the order is confirmed and the warning recorded. "
+        "Block: the order waits for a credit manager's release.",
+    )
+    ar_credit_check_limit = fields.Boolean(string="Check Credit Limit", default=True)
+    ar_credit_grace_percent = fields.Float(
+        string="Grace (%)",
+        help="Exposure may exceed the limit by this percentage before orders are stopped.",
+    )
+    ar_credit_zero_limit = fields.Selection(
+        [("unlimited", "No limit"), ("no_credit", "No credit (cash only)")],
+        string="A Limit of Zero Means",
+        default="unlimited",
+        required=True,
+    )
+    ar_credit_check_overdue = fields.Boolean(string="Check Overdue Invoices", default=True)
+    ar_credit_overdue_tolerance_days = fields.Integer(
+        string="Overdue Tolerance Without Grade (days)",
+        default=30,
+        help="Days past due accepted for customers without a credit grade; "
+        "graded customers use their grade's tolerance.",
+    )
+    ar_credit_check_hold = fields.Boolean(string="Check Credit Hold", default=True)
+    ar_credit_check_prepayment = fields.Boolean(string="Check Prepayment Grades", default=True)
+    ar_credit_check_review = fields.Boolean(string="Check Review Date")
+    ar_exposure_include_orders = fields.Boolean(
+        string="Count Confirmed Orders",
+        default=True,
+        help="Count the not yet invoiced part of confirmed sale orders in the exposure.",
+    )
+    ar_exposure_include_drafts = fields.Boolean(
+        string="Count Draft Invoices",
+        help="Count draft customer invoices (not created from orders) in the exposure.",
+    )
+    ar_credit_check_on_post = fields.Boolean(
+        string="Re-check When Posting Invoices",
+        help="Run the credit check again when a customer invoice not coming from a released order is posted.",
+    )
+
+    @api.constrains("ar_credit_grace_percent", "ar_credit_overdue_tolerance_days")
+    def _check_ar_credit_settings(self):
+        for company in self:
+            if company.ar_credit_grace_percent < 0 or company.ar_credit_overdue_tolerance_days < 0:
+                raise ValidationError(self.env._("Grace percentage and tolerance days cannot be negative."))
+
+    def _ar_credit_policy(self):
+        """The company's settings as a :class:`CreditPolicy`."""
+        self.ensure_one()
+        return CreditPolicy(
+            check_limit=self.ar_credit_check_limit,
+            grace_percent=self.ar_credit_grace_percent,
+            zero_limit_blocks=self.ar_credit_zero_limit == "no_credit",
+            check_overdue=self.ar_credit_check_overdue,
+            default_tolerance_days=self.ar_credit_overdue_tolerance_days,
+            check_hold=self.ar_credit_check_hold,
+            check_prepayment=self.ar_credit_check_prepayment,
+            check_review=self.ar_credit_check_review,
+        )
+
+    def _ar_credit_managers(self):
+        """Active internal users of this company who are credit managers."""
+        self.ensure_one()
+        group = self.env.ref("ar_credit_control.group_ar_credit_manager")
+        return group.users.filtered(
+            lambda user: user.active
+            and not user.share
+            and self in user.company_ids
+            and user.id != SUPERUSER_ID
+        )

@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    ar_credit_check_mode = fields.Selection(related="company_id.ar_credit_check_mode", readonly=False)
+    ar_credit_check_limit = fields.Boolean(related="company_id.ar_credit_check_limit", readonly=False)
+    ar_credit_grace_percent = fields.Float(related="company_id.ar_credit_grace_percent", readonly=False)
+    ar_credit_zero_limit = fields.Selection(related="company_id.ar_credit_zero_limit", readonly=False)
+    ar_credit_check_overdue = fields.Boolean(related="company_id.ar_credit_check_overdue", readonly=False)
+    ar_credit_overdue_tolerance_days = fields.Integer(
+        related="company_id.ar_credit_overdue_tolerance_days", readonly=False
+    )
+    ar_credit_check_hold = fields.Boolean(related="company_id.ar_credit_check_hold", readonly=False)
+    ar_credit_check_prepayment = fields.Boolean(
+        related="company_id.ar_credit_check_prepayment", readonly=False
+    )
+    ar_credit_check_review = fields.Boolean(related="company_id.ar_credit_check_review", readonly=False)
+    ar_exposure_include_orders = fields.Boolean(
+        related="company_id.ar_exposure_include_orders", readonly=False
+    )
+    ar_exposure_include_drafts = fields.Boolean(
+        related="company_id.ar_exposure_include_drafts", readonly=False
+    )
+    ar_credit_check_on_post = fields.Boolean(related="company_id.ar_credit_check_on_post", readonly=False)
