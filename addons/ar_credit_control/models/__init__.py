@@ -1,7 +1,5 @@
 from . import ar_credit_grade
-from . import res_company_scoring
 from . import ar_credit_assessment
-from . import res_partner_assessment
 from . import res_partner
 from . import res_company
 from . import res_config_settings

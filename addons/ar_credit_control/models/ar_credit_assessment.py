@@ -6,9 +6,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from .ar_credit_grade import score_in_range
-from .credit_scoring import behaviour_score, recommended_limit, trend, weighted_score
+from .credit_scoring import DEFAULT_WEIGHTS, behaviour_score, recommended_limit, trend, weighted_score
 from .registration_id import validate_registration_id, validate_tax_id
-from .res_company_scoring import DEFAULT_WEIGHTS
 
 #: The five Cs of credit, in the order of the scorecard.
 FACTORS = ("character", "capacity", "capital", "collateral", "conditions")

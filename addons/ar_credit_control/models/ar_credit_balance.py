@@ -284,6 +284,7 @@ class ArCreditBalance(models.Model):
         are compared with those seen the day before, so only new ones raise an
         activity. Commits after every batch, so an interrupted run resumes.
         """
+        self = self.sudo()  # noqa: PLW0642 - the review covers every company, as the cron user
         self._rebuild()
         self.env.cr.commit()  # pylint: disable=invalid-commit
         for company in self.env["res.company"].search([("ar_credit_check_mode", "!=", "off")]):

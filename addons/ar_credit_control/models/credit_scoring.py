@@ -9,6 +9,16 @@ PENALTY_SHARE_PAID_LATE = (0.3, 30.0)
 PENALTY_WORST_DAYS_LATE = (0.1, 15.0)
 PENALTY_TREND_DAYS = (0.5, 15.0)
 
+#: Assessment factor -> default weight in the company's scorecard.
+DEFAULT_WEIGHTS = {
+    "character": 20.0,
+    "capacity": 20.0,
+    "capital": 20.0,
+    "collateral": 10.0,
+    "conditions": 10.0,
+    "behaviour": 20.0,
+}
+
 
 def clamp(value, low=0.0, high=100.0):
     """Return ``value`` limited to the interval [low, high]."""

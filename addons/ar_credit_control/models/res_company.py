@@ -2,10 +2,11 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .credit_rules import CreditPolicy
+from .credit_scoring import DEFAULT_WEIGHTS
 
 
 class ResCompany(models.Model):
-    """Company-wide credit check settings."""
+    """Company-wide credit check settings and scorecard weights."""
 
     _inherit = "res.company"
 
@@ -82,3 +83,53 @@ class ResCompany(models.Model):
             and self in user.company_ids
             and user.id != SUPERUSER_ID
         )
+
+    # Scorecard weights of credit assessments
+    ar_weight_character = fields.Float(
+        string="Character Weight",
+        default=DEFAULT_WEIGHTS["character"],
+        help="Default weight of the character score (integrity, track record) in new credit assessments.",
+    )
+    ar_weight_capacity = fields.Float(
+        string="Capacity Weight",
+        default=DEFAULT_WEIGHTS["capacity"],
+        help="Default weight of the capacity score (cash flow available to pay) in new credit assessments.",
+    )
+    ar_weight_capital = fields.Float(
+        string="Capital Weight",
+        default=DEFAULT_WEIGHTS["capital"],
+        help="Default weight of the capital score (equity, financial strength) in new credit assessments.",
+    )
+    ar_weight_collateral = fields.Float(
+        string="Collateral Weight",
+        default=DEFAULT_WEIGHTS["collateral"],
+        help="Default weight of the collateral score (guarantees, securities) in new credit assessments.",
+    )
+    ar_weight_conditions = fields.Float(
+        string="Conditions Weight",
+        default=DEFAULT_WEIGHTS["conditions"],
+        help="Default weight of the conditions score (industry, economy) in new credit assessments.",
+    )
+    ar_weight_behaviour = fields.Float(
+        string="Payment Behaviour Weight",
+        default=DEFAULT_WEIGHTS["behaviour"],
+        help="Default weight of the behavioural score computed from the customer's payment history.",
+    )
+
+    def _ar_scoring_weights(self):
+        """Return the company's default weights as {factor: weight}."""
+        self.ensure_one()
+        return {factor: self[f"ar_weight_{factor}"] for factor in DEFAULT_WEIGHTS}
+
+    @api.constrains(*(f"ar_weight_{factor}" for factor in DEFAULT_WEIGHTS))
+    def _check_ar_scoring_weights(self):
+        for company in self:
+            weights = company._ar_scoring_weights().values()
+            if min(weights) < 0 or sum(weights) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: scorecard weights cannot be negative "
+                        "and must add up to more than zero.",
+                        company=company.name,
+                    )
+                )

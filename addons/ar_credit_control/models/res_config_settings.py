@@ -24,3 +24,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_exposure_include_drafts", readonly=False
     )
     ar_credit_check_on_post = fields.Boolean(related="company_id.ar_credit_check_on_post", readonly=False)
+    ar_weight_character = fields.Float(related="company_id.ar_weight_character", readonly=False)
+    ar_weight_capacity = fields.Float(related="company_id.ar_weight_capacity", readonly=False)
+    ar_weight_capital = fields.Float(related="company_id.ar_weight_capital", readonly=False)
+    ar_weight_collateral = fields.Float(related="company_id.ar_weight_collateral", readonly=False)
+    ar_weight_conditions = fields.Float(related="company_id.ar_weight_conditions", readonly=False)
+    ar_weight_behaviour = fields.Float(related="company_id.ar_weight_behaviour", readonly=False)

@@ -280,6 +280,22 @@ class ResPartner(models.Model):
                     activity_type_id=activity_type.id, user_id=manager.id, summary=summary
                 )
 
+    def action_view_assessments(self):
+        """Open the credit assessments of the customer's commercial entity."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ar_credit_control.ar_credit_assessment_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Credit Assessments of %(partner)s", partner=partner.display_name),
+                "domain": [("partner_id", "=", partner.id)],
+                "context": {"default_partner_id": partner.id},
+            }
+        )
+        return action
+
     @api.constrains("credit_limit_temp", "credit_limit_temp_until")
     def _check_temp_limit_expiry(self):
         for partner in self:

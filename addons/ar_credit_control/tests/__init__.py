@@ -7,3 +7,4 @@ from . import test_credit_rules
 from . import test_exposure
 from . import test_credit_check
 from . import test_concurrency
+from . import test_daily_review
