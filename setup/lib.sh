@@ -180,7 +180,8 @@ ensure_venv() {
 
 # prepare [extra apt packages...]: everything both README commands need.
 prepare() {
-    ensure_apt_packages postgresql wkhtmltopdf "$@"
+    # fonts-noto-cjk: Chinese customers' names and zh_CN reports render in PDFs and the browser
+    ensure_apt_packages postgresql wkhtmltopdf fonts-noto-cjk "$@"
     ensure_postgres
     find_odoo
     ensure_venv

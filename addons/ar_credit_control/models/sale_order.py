@@ -241,6 +241,28 @@ class SaleOrder(models.Model):
             raise AccessError(self.env._("The credit check state is set by the credit check only."))
         return super().write(vals)
 
+    def action_request_credit_review(self):
+        """Let the rep ask for a credit decision before confirming.
+
+        Within the policy, the rep is told so; otherwise the quotation is marked
+        blocked and the credit managers get an activity, as a refused
+        confirmation would do.
+        """
+        self.ensure_one()
+        mode = self.company_id.ar_credit_check_mode
+        reasons = self._ar_credit_evaluate()[0] if mode != "off" and self.state in ("draft", "sent") else []
+        if not reasons:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": self.env._("Within the credit policy: no review needed."),
+                },
+            }
+        self.sudo()._ar_mark_blocked(self._ar_reasons_text(reasons))
+        return True
+
     def action_open_credit_release(self):
         """Open the release wizard (credit managers only)."""
         self.ensure_one()
