@@ -633,14 +633,13 @@ class ArCreditAssessment(models.Model):
         partner.write(vals)
         partner.message_post(body=self._approval_message(), subtype_xmlid="mail.mt_note")
         if previous_grade and self.grade_id and self.grade_id.sequence > previous_grade.sequence:
-            partner.message_post(
-                body=self.env._(
-                    "Grade dropped from %(old)s to %(new)s.",
-                    old=previous_grade.display_name,
-                    new=self.grade_id.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+            drop = self.env._(
+                "Grade dropped from %(old)s to %(new)s.",
+                old=previous_grade.display_name,
+                new=self.grade_id.display_name,
             )
+            partner.message_post(body=drop, subtype_xmlid="mail.mt_note")
+            partner.sudo()._ar_alert_managers(self.company_id, self.env._("Risk worsened: %(signals)s", signals=drop))
 
     def _approval_message(self):
         """Chatter note posted on the customer when the assessment is approved."""

@@ -294,6 +294,8 @@ class TestCreditAssessment(ArTransactionCase):
         self.assertEqual(len(drop), 1)
         self.assertIn("TA - Low risk", drop.body)
         self.assertIn("TC - High risk", drop.body)
+        alert = partner.activity_ids.filtered(lambda a: a.user_id == self.manager)
+        self.assertEqual(alert.summary, "Risk worsened: Grade dropped from TA - Low risk to TC - High risk.")
 
     def test_credit_user_cannot_decide(self):
         assessment = self._assessment(90)
