@@ -639,7 +639,8 @@ class ArCreditAssessment(models.Model):
                 new=self.grade_id.display_name,
             )
             partner.message_post(body=drop, subtype_xmlid="mail.mt_note")
-            partner.sudo()._ar_alert_managers(self.company_id, self.env._("Risk worsened: %(signals)s", signals=drop))
+            summary = self.env._("Risk worsened: %(signals)s", signals=drop)
+            partner.sudo()._ar_alert_managers(self.company_id, summary)
 
     def _approval_message(self):
         """Chatter note posted on the customer when the assessment is approved."""
