@@ -11,10 +11,13 @@ DB="${AR_I18N_DB:-ar_i18n}"
 drop_db "$DB"
 odoo -d "$DB" -i "$AR_ADDONS" --without-demo=all --load-language=zh_CN --stop-after-init --log-level=warn
 for addon in ${AR_ADDONS//,/ }; do
-    odoo -d "$DB" --i18n-export="$REPO_ROOT/addons/$addon/i18n/$addon.pot" --modules="$addon" \
-        --stop-after-init --log-level=warn
-    odoo -d "$DB" --i18n-export="$REPO_ROOT/addons/$addon/i18n/zh_CN.po" --modules="$addon" -l zh_CN \
-        --stop-after-init --log-level=warn
+    # export to temporary files: Odoo reads the code translations from the
+    # module's own zh_CN.po while exporting, so it must not be truncated first
+    tmp="$(mktemp -d)"
+    odoo -d "$DB" --i18n-export="$tmp/$addon.pot" --modules="$addon" --stop-after-init --log-level=warn
+    odoo -d "$DB" --i18n-export="$tmp/zh_CN.po" --modules="$addon" -l zh_CN --stop-after-init --log-level=warn
+    mv "$tmp/$addon.pot" "$tmp/zh_CN.po" "$REPO_ROOT/addons/$addon/i18n/"
+    rmdir "$tmp"
     log "$addon: $(grep -c '^msgid' "$REPO_ROOT/addons/$addon/i18n/$addon.pot") strings"
 done
 drop_db "$DB"

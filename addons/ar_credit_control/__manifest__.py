@@ -26,6 +26,9 @@
         "demo/res_partner_demo.xml",
         "demo/ar_credit_receivables_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ar_credit_control/static/tests/tours/*.js"],
+    },
     "application": True,
     "uninstall_hook": "uninstall_hook",
 }

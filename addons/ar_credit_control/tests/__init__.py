@@ -8,3 +8,4 @@ from . import test_exposure
 from . import test_credit_check
 from . import test_concurrency
 from . import test_daily_review
+from . import test_tours
