@@ -207,14 +207,14 @@ def table_columns(env, table):
     return [name for (name,) in env.cr.fetchall() if name != "id"]
 
 
-def copy_select(columns, overrides, scaled):
+def copy_select(columns, overrides, scaled, digits):
     """The SELECT list copying template row ``t`` with per-copy overrides and scaled amounts."""
     items = []
     for name in columns:
         if name in overrides:
             items.append(overrides[name])
         elif name in scaled:
-            items.append(SQL("t.%s * %s", SQL.identifier(name), FACTOR))
+            items.append(SQL("round(t.%s * %s, %s)", SQL.identifier(name), FACTOR, digits))
         else:
             items.append(SQL("t.%s", SQL.identifier(name)))
     return SQL(", ").join(items)
@@ -245,6 +245,7 @@ def insert_copies(env, move, count):
         "date_maturity": SQL("CASE WHEN t.date_maturity IS NULL THEN NULL ELSE m.invoice_date_due END"),
     }
     move_scaled = {name for name in move_columns if name.startswith(MOVE_AMOUNT_PREFIX)}
+    digits = move.company_id.currency_id.decimal_places
     env.cr.execute(
         SQL(
             """
@@ -258,9 +259,9 @@ def insert_copies(env, move, count):
             SELECT %(line_select)s FROM account_move_line t, m WHERE t.move_id = %(template)s
             """,
             move_cols=SQL(", ").join(SQL.identifier(name) for name in move_columns),
-            move_select=copy_select(move_columns, move_overrides, move_scaled),
+            move_select=copy_select(move_columns, move_overrides, move_scaled, digits),
             line_cols=SQL(", ").join(SQL.identifier(name) for name in line_columns),
-            line_select=copy_select(line_columns, line_overrides, LINE_AMOUNT_COLUMNS),
+            line_select=copy_select(line_columns, line_overrides, LINE_AMOUNT_COLUMNS, digits),
             count=count,
             template=move.id,
         )
@@ -345,8 +346,8 @@ def delete_leftovers(env, company):
     journal = env["account.journal"].search([("code", "=", JOURNAL_CODE), ("company_id", "=", company.id)])
     if journal and not env["account.move"].search_count([("journal_id", "=", journal.id)]):
         journal.unlink()
-    product = env["product.product"].with_context(active_test=False).search(
-        [("default_code", "=", PRODUCT_CODE)]
+    product = (
+        env["product.product"].with_context(active_test=False).search([("default_code", "=", PRODUCT_CODE)])
     )
     if product and not env["sale.order.line"].search_count([("product_id", "in", product.ids)]):
         product.product_tmpl_id.unlink()
@@ -358,9 +359,7 @@ def delete_leftovers(env, company):
 # ----------------------------------------------------------------------
 def set_mode(env, company, mode):
     """Set the company's credit check mode (committed with the next quotation)."""
-    env.cr.execute(
-        SQL("UPDATE res_company SET ar_credit_check_mode = %s WHERE id = %s", mode, company.id)
-    )
+    env.cr.execute(SQL("UPDATE res_company SET ar_credit_check_mode = %s WHERE id = %s", mode, company.id))
     company.invalidate_recordset(["ar_credit_check_mode"])
 
 

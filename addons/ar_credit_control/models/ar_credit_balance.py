@@ -1,4 +1,5 @@
 import logging
+from dataclasses import replace
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -55,6 +56,54 @@ CREATE TRIGGER ar_credit_balance_aml_update
           OR OLD.account_id IS DISTINCT FROM NEW.account_id
           OR OLD.company_id IS DISTINCT FROM NEW.company_id)
     EXECUTE FUNCTION ar_credit_balance_aml_trigger();
+"""
+
+#: Every exposure figure of a batch of commercial partners in one company, in one statement.
+FIGURES_SQL = """
+WITH family AS (
+    SELECT id, commercial_partner_id AS cp FROM res_partner WHERE commercial_partner_id = ANY(%(ids)s)
+), orders AS (
+    SELECT family.cp,
+           SUM(GREATEST(l.price_total - CASE WHEN l.price_subtotal <> 0
+                        THEN l.untaxed_amount_invoiced * l.price_total / l.price_subtotal
+                        ELSE 0 END, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
+      FROM family
+      JOIN sale_order o ON o.partner_id = family.id
+      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+     WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.invoice_status IS DISTINCT FROM 'invoiced'
+  GROUP BY family.cp
+), drafts AS (
+    SELECT m.commercial_partner_id AS cp,
+           SUM(m.amount_total_signed) FILTER (WHERE from_order.yes) AS from_orders,
+           SUM(m.amount_total_signed) FILTER (WHERE NOT from_order.yes) AS others
+      FROM account_move m
+     CROSS JOIN LATERAL (
+            SELECT EXISTS (SELECT 1 FROM account_move_line aml
+                             JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                            WHERE aml.move_id = m.id) AS yes) from_order
+     WHERE m.commercial_partner_id = ANY(%(ids)s) AND m.company_id = %(company)s
+       AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
+  GROUP BY m.commercial_partner_id
+), oldest AS (
+    SELECT family.cp, MIN(first.date_maturity) AS due
+      FROM family
+     CROSS JOIN LATERAL (
+            SELECT aml.date_maturity
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE aml.partner_id = family.id AND aml.company_id = %(company)s
+               AND aml.amount_residual > 0 AND aml.parent_state = 'posted'
+               AND aml.date_maturity IS NOT NULL AND acc.account_type = 'asset_receivable'
+          ORDER BY aml.date_maturity
+             LIMIT 1) first
+  GROUP BY family.cp
+)
+SELECT ids.cp, balance.receivable, orders.amount, drafts.from_orders, drafts.others, oldest.due
+  FROM unnest(%(ids)s::int[]) AS ids(cp)
+  LEFT JOIN ar_credit_balance balance ON balance.partner_id = ids.cp AND balance.company_id = %(company)s
+  LEFT JOIN orders ON orders.cp = ids.cp
+  LEFT JOIN drafts ON drafts.cp = ids.cp
+  LEFT JOIN oldest ON oldest.cp = ids.cp
 """
 
 DROP_TRIGGER_SQL = """
@@ -138,140 +187,59 @@ class ArCreditBalance(models.Model):
     def _figures(self, partners, company, include_orders=True, include_drafts=False, overdue_amounts=True):
         """Return ``{commercial partner id: CreditFigures}`` in ``company``'s currency.
 
-        One query per figure for the whole batch: the receivable balance row,
-        the not-yet-invoiced part of confirmed orders (converted at the order's
+        One statement for the whole batch: the receivable balance row, the
+        not-yet-invoiced part of confirmed orders (converted at the order's
         rate) with the draft invoices made from orders (Odoo already counts
         those as invoiced on the order; once posted they move to the
         receivables, so nothing is counted twice), draft customer invoices not
-        created from orders (optional), and the overdue amount
-        with the oldest open due date (``overdue_amounts=False`` skips the
-        amount, which is the only figure that reads every overdue item).
+        created from orders (optional), and the oldest open due date (read
+        from an index, whatever the number of open items). The overdue amount,
+        the only figure that reads every overdue item, is added by a second
+        query when ``overdue_amounts`` is set; otherwise it is left unknown.
         """
-        ids = list(set(partners.commercial_partner_id.ids))
-        result = dict.fromkeys(ids)
+        ids = sorted(set(partners.commercial_partner_id.ids))
         if not ids:
             return {}
         self.env.flush_all()
-        receivable = self._query_receivable(ids, company)
-        orders = self._query_orders(ids, company) if include_orders else {}
-        order_drafts, other_drafts = self._query_draft_invoices(ids, company)
-        overdue = self._query_overdue(ids, company, overdue_amounts)
-        for pid in result:
-            overdue_amount, oldest = overdue.get(pid, (0.0, None))
+        self.env.cr.execute(FIGURES_SQL, {"ids": ids, "company": company.id})
+        result = {}
+        for pid, receivable, orders, order_drafts, other_drafts, oldest in self.env.cr.fetchall():
             result[pid] = CreditFigures(
-                receivable=receivable.get(pid, 0.0),
-                orders=orders.get(pid, 0.0) + (order_drafts.get(pid, 0.0) if include_orders else 0.0),
-                draft_invoices=other_drafts.get(pid, 0.0) if include_drafts else 0.0,
-                overdue_amount=overdue_amount,
+                receivable=float(receivable or 0.0),
+                orders=float((orders or 0.0) + (order_drafts or 0.0)) if include_orders else 0.0,
+                draft_invoices=float(other_drafts or 0.0) if include_drafts else 0.0,
+                overdue_amount=None,
                 oldest_due_date=oldest,
             )
+        if overdue_amounts:
+            amounts = self._query_overdue_amounts(result, company)
+            result = {pid: replace(fig, overdue_amount=amounts.get(pid, 0.0)) for pid, fig in result.items()}
         return result
 
-    def _query_receivable(self, ids, company):
+    def _query_overdue_amounts(self, figures, company):
+        """Overdue open amount of the partners that have an overdue item."""
+        today = fields.Date.context_today(self)
+        late = [pid for pid, fig in figures.items() if fig.oldest_due_date and fig.oldest_due_date < today]
+        if not late:
+            return {}
         self.env.cr.execute(
             SQL(
-                """SELECT partner_id, receivable FROM ar_credit_balance
-                    WHERE partner_id = ANY(%s) AND company_id = %s""",
-                ids,
+                """
+                SELECT p.commercial_partner_id, SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                                          AND acc.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE p.commercial_partner_id = ANY(%s) AND aml.company_id = %s
+                   AND aml.parent_state = 'posted' AND aml.amount_residual > 0 AND aml.date_maturity < %s
+              GROUP BY p.commercial_partner_id
+                """,
+                late,
                 company.id,
+                today,
             )
         )
         return {pid: float(amount) for pid, amount in self.env.cr.fetchall()}
-
-    def _query_orders(self, ids, company):
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       SUM(GREATEST(l.price_total - CASE WHEN l.price_subtotal <> 0
-                                    THEN l.untaxed_amount_invoiced * l.price_total / l.price_subtotal
-                                    ELSE 0 END, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-                 WHERE o.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))
-                   AND o.company_id = %s
-                   AND o.state = 'sale' AND o.invoice_status IS DISTINCT FROM 'invoiced'
-              GROUP BY p.commercial_partner_id
-                """,
-                ids,
-                company.id,
-            )
-        )
-        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
-
-    def _query_draft_invoices(self, ids, company):
-        """Draft customer invoice totals: ``(made from orders, others)`` per partner."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT m.commercial_partner_id,
-                       EXISTS (SELECT 1 FROM account_move_line aml
-                                 JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-                                WHERE aml.move_id = m.id) AS from_order,
-                       SUM(m.amount_total_signed)
-                  FROM account_move m
-                 WHERE m.commercial_partner_id = ANY(%s) AND m.company_id = %s
-                   AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
-              GROUP BY 1, 2
-                """,
-                ids,
-                company.id,
-            )
-        )
-        from_orders, others = {}, {}
-        for pid, from_order, amount in self.env.cr.fetchall():
-            (from_orders if from_order else others)[pid] = float(amount or 0.0)
-        return from_orders, others
-
-    def _query_overdue(self, ids, company, with_amounts=True):
-        """Overdue amount and oldest open due date; the date comes from an index, item count aside."""
-        today = fields.Date.context_today(self)
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id, MIN(first.date_maturity)
-                  FROM res_partner p
-                  CROSS JOIN LATERAL (
-                        SELECT aml.date_maturity
-                          FROM account_move_line aml
-                          JOIN account_account acc ON acc.id = aml.account_id
-                         WHERE aml.partner_id = p.id AND aml.company_id = %(company)s
-                           AND aml.amount_residual > 0 AND aml.parent_state = 'posted'
-                           AND aml.date_maturity IS NOT NULL
-                           AND acc.account_type = 'asset_receivable'
-                      ORDER BY aml.date_maturity
-                         LIMIT 1) first
-                 WHERE p.commercial_partner_id = ANY(%(ids)s)
-              GROUP BY p.commercial_partner_id
-                """,
-                ids=ids,
-                company=company.id,
-            )
-        )
-        oldest = dict(self.env.cr.fetchall())
-        late = [pid for pid, due in oldest.items() if due and due < today] if with_amounts else []
-        amounts = {}
-        if late:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT p.commercial_partner_id, SUM(aml.amount_residual)
-                      FROM account_move_line aml
-                      JOIN account_account acc ON acc.id = aml.account_id
-                                              AND acc.account_type = 'asset_receivable'
-                      JOIN res_partner p ON p.id = aml.partner_id
-                     WHERE p.commercial_partner_id = ANY(%s) AND aml.company_id = %s
-                       AND aml.parent_state = 'posted' AND aml.amount_residual > 0 AND aml.date_maturity < %s
-                  GROUP BY p.commercial_partner_id
-                    """,
-                    late,
-                    company.id,
-                    today,
-                )
-            )
-            amounts = {pid: float(amount) for pid, amount in self.env.cr.fetchall()}
-        return {pid: (amounts.get(pid, 0.0), due) for pid, due in oldest.items()}
 
     # ------------------------------------------------------------------
     # Daily review

@@ -22,7 +22,7 @@ class CreditFigures:
     receivable: float = 0.0
     orders: float = 0.0
     draft_invoices: float = 0.0
-    overdue_amount: float = 0.0
+    overdue_amount: float | None = 0.0  # None: not computed
     oldest_due_date: date | None = None
 
     @property

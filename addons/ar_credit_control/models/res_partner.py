@@ -23,6 +23,17 @@ CREDIT_MANAGED_FIELDS = frozenset(
 )
 
 
+#: Partner fields read by the credit check.
+CUSTOMER_CREDIT_FIELDS = [
+    "credit_limit",
+    "credit_limit_temp",
+    "credit_limit_temp_until",
+    "credit_hold",
+    "credit_review_date",
+    "credit_grade_id",
+]
+
+
 class ResPartner(models.Model):
     """Credit rating, hold and temporary limit of a customer, per company.
 
@@ -129,6 +140,8 @@ class ResPartner(models.Model):
         """This partner's credit settings in the current company, as a CustomerCredit."""
         self.ensure_one()
         partner = self.commercial_partner_id
+        # only the columns the check needs (not every stored field of the partner)
+        partner.fetch(CUSTOMER_CREDIT_FIELDS)
         grade = partner.credit_grade_id
         return CustomerCredit(
             limit=partner._ar_effective_limit(),
@@ -179,6 +192,15 @@ class ResPartner(models.Model):
                         limit=money(info["limit"]),
                         allowed=money(info["allowed"]),
                         over=money(info["over"]),
+                    )
+                )
+            elif code == credit_rules.OVERDUE and info["amount"] is None:
+                lines.append(
+                    env._(
+                        "Overdue: the oldest open invoice is %(days)s days past due "
+                        "(tolerance %(tolerance)s days).",
+                        days=info["days"],
+                        tolerance=info["tolerance"],
                     )
                 )
             elif code == credit_rules.OVERDUE:

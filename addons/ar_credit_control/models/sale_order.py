@@ -23,8 +23,8 @@ class SaleOrder(models.Model):
         string="Credit Check",
         copy=False,
         readonly=True,
-        tracking=True,
         index="btree_not_null",
+        help="Outcome of the last credit check; blocks, warnings and releases are also in the chatter.",
     )
     credit_block_reason = fields.Text(copy=False, readonly=True)
     credit_release_ids = fields.One2many(
@@ -116,7 +116,8 @@ class SaleOrder(models.Model):
         self._ar_lock_partner()
         reasons, figures, customer = self._ar_credit_evaluate(pending, overdue_amounts=False)
         if not reasons:
-            self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
+            if self.credit_check_state != "ok":
+                self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
             return
         if any(code == "overdue" for code, _details in reasons):
             reasons, figures, customer = self._ar_credit_evaluate(pending)
@@ -211,7 +212,9 @@ class SaleOrder(models.Model):
             order.credit_check_preview, order.credit_check_alert = order.sudo()._ar_preview_html(mode)
 
     def _ar_preview_html(self, mode):
-        reasons, figures, customer = self._ar_credit_evaluate()
+        # the preview shows on every quotation: skip the overdue amount, the one figure
+        # that reads every overdue item
+        reasons, figures, customer = self._ar_credit_evaluate(overdue_amounts=False)
         currency = self.company_id.currency_id
         partner = self.env["res.partner"]
         summary = partner._ar_exposure_summary(figures, customer, currency, self._ar_amount_company())
