@@ -4,7 +4,10 @@
 
 Logs in through /web/session/authenticate, hands the session cookie to
 Chromium over the DevTools protocol (websocket-client), opens each PATH
-(e.g. "/odoo/apps") and writes a PNG.  Used to refresh the README's pictures.
+(e.g. "/odoo/apps") and writes a PNG.  A PATH may end with "|CSS selector":
+that element is clicked before the picture (e.g. a notebook tab), or, with
+"|scroll:CSS selector", scrolled into view.  Used to
+refresh the README's pictures.
 """
 
 import base64
@@ -91,9 +94,17 @@ def main(argv):
         chrome.send(
             "Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False
         )
-        for path, out in shots:
+        for target, out in shots:
+            path, _sep, selector = target.partition("|")
             chrome.send("Page.navigate", url=f"{url}{path}")
             time.sleep(6)
+            script = "document.querySelectorAll('.o_notification_close').forEach(b => b.click());"
+            if selector.startswith("scroll:"):
+                script += f"document.querySelector({json.dumps(selector[7:])})?.scrollIntoView();"
+            elif selector:
+                script += f"document.querySelector({json.dumps(selector)})?.click();"
+            chrome.send("Runtime.evaluate", expression=script)
+            time.sleep(1.5)
             data = chrome.send("Page.captureScreenshot", format="png")["data"]
             with open(out, "wb") as handle:
                 handle.write(base64.b64decode(data))
