@@ -7,14 +7,23 @@
     "website": "https://github.com/ar-credit-suite/ar-credit-suite",
     "license": "LGPL-3",
     "depends": ["ar_credit_control"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ar_insurance_security.xml",
         "security/ir.model.access.csv",
+        "data/ar_insurance_data.xml",
         "views/ar_insurance_policy_views.xml",
+        "views/ar_insurance_limit_views.xml",
+        "views/ar_insurance_receivable_views.xml",
+        "views/ar_insurance_notification_views.xml",
+        "views/ar_insurance_claim_views.xml",
+        "views/ar_insurance_declaration_views.xml",
+        "views/res_partner_views.xml",
         "views/ar_insurance_menus.xml",
     ],
     "demo": [
         "demo/ar_insurance_policy_demo.xml",
+        "demo/ar_insurance_demo.xml",
     ],
     "application": True,
 }

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .insurance_rules import buyer_cover
+
 
 class ArInsurancePolicy(models.Model):
     """A trade-credit insurance policy covering the company's receivables."""
@@ -72,8 +74,26 @@ class ArInsurancePolicy(models.Model):
         default="monthly",
         required=True,
     )
-    country_ids = fields.Many2many("res.country", string="Covered Countries")
+    country_ids = fields.Many2many(
+        "res.country", string="Covered Countries", help="Buyers' countries covered; all when empty."
+    )
+    reminder_days = fields.Integer(
+        string="Reminder (days before deadline)",
+        default=7,
+        help="The responsible gets an activity this many days before a notification deadline.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Receives the deadline reminders; the insurance managers when empty.",
+    )
     note = fields.Html()
+    limit_ids = fields.One2many("ar.insurance.limit", "policy_id", string="Buyer Limits")
+    limit_count = fields.Integer(compute="_compute_counts")
+    notification_count = fields.Integer(compute="_compute_counts")
+    claim_count = fields.Integer(compute="_compute_counts")
 
     @api.constrains("date_start", "date_end")
     def _check_period(self):
@@ -92,6 +112,7 @@ class ArInsurancePolicy(models.Model):
         "claim_days",
         "max_credit_period_days",
         "max_extension_days",
+        "reminder_days",
     )
     def _check_values(self):
         for policy in self:
@@ -110,6 +131,7 @@ class ArInsurancePolicy(models.Model):
                 policy.claim_days,
                 policy.max_credit_period_days,
                 policy.max_extension_days,
+                policy.reminder_days,
             )
             if min(amounts) < 0:
                 raise ValidationError(
@@ -126,3 +148,112 @@ class ArInsurancePolicy(models.Model):
     def action_cancel(self):
         """Cancel the policies (kept for history)."""
         self.write({"state": "cancelled"})
+
+    def _compute_counts(self):
+        for policy in self:
+            domain = [("policy_id", "=", policy.id)]
+            policy.limit_count = self.env["ar.insurance.limit"].search_count(domain)
+            policy.notification_count = self.env["ar.insurance.notification"].search_count(domain)
+            policy.claim_count = self.env["ar.insurance.claim"].search_count(domain)
+
+    def _action_open(self, model, name):
+        """Window action on the records of ``model`` of this policy."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("policy_id", "=", self.id)],
+            "context": {"default_policy_id": self.id},
+        }
+
+    def action_view_limits(self):
+        """Buyer limits of the policy."""
+        return self._action_open("ar.insurance.limit", self.env._("Buyer Limits"))
+
+    def action_view_notifications(self):
+        """Overdue notifications of the policy."""
+        return self._action_open("ar.insurance.notification", self.env._("Notifications"))
+
+    def action_view_claims(self):
+        """Claims of the policy."""
+        return self._action_open("ar.insurance.claim", self.env._("Claims"))
+
+    def action_refresh_receivables(self):
+        """Recompute the insured receivables of the policies now."""
+        self.env["ar.insurance.receivable"]._refresh(self)
+        return True
+
+    # ------------------------------------------------------------------
+    # Cover of buyers
+    # ------------------------------------------------------------------
+
+    def _covers_partner(self, partner):
+        """True when the policy covers the buyer's country (all countries when none is set)."""
+        self.ensure_one()
+        country = partner.commercial_partner_id.country_id
+        return not self.country_ids or country in self.country_ids
+
+    def _buyer_limits(self, partner_ids):
+        """Buyer id -> its limits on this policy, latest request first."""
+        self.ensure_one()
+        limits = (
+            self.env["ar.insurance.limit"]
+            .sudo()
+            .search(
+                [("policy_id", "=", self.id), ("partner_id", "in", list(partner_ids))],
+                order="request_date desc, id desc",
+            )
+        )
+        result = {}
+        for limit in limits:
+            result.setdefault(limit.partner_id.id, limit.browse())
+            result[limit.partner_id.id] |= limit
+        return result
+
+    def _buyer_covers(self, partner_ids, on_date):
+        """Buyer id -> (cover in policy currency, the limit deciding it or an empty recordset)."""
+        self.ensure_one()
+        limits_by_buyer = self._buyer_limits(partner_ids)
+        covers = {}
+        for partner_id in partner_ids:
+            limit = self.env["ar.insurance.limit"]._current_limit(limits_by_buyer.get(partner_id), on_date)
+            covers[partner_id] = (
+                buyer_cover(
+                    limit.state or None,
+                    limit.granted_amount,
+                    limit.valid_until,
+                    self.discretionary_limit,
+                    on_date,
+                ),
+                limit,
+            )
+        return covers
+
+    @api.model
+    def _policy_for(self, partner, company, on_date):
+        """The active policy of ``company`` covering ``partner`` on ``on_date`` (or an empty recordset)."""
+        policies = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("date_start", "<=", on_date),
+                ("date_end", ">=", on_date),
+            ]
+        )
+        return policies.filtered(lambda policy: policy._covers_partner(partner))[:1]
+
+    # ------------------------------------------------------------------
+    # Daily run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_daily(self):
+        """Refresh insured receivables, then notifications, deadlines and lost covers of active policies."""
+        policies = self.search([("state", "=", "active")])
+        receivables = self.env["ar.insurance.receivable"]
+        notifications = self.env["ar.insurance.notification"]
+        for policy in policies:
+            receivables._refresh(policy)
+            notifications._update_for_policy(policy)

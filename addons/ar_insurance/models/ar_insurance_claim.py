@@ -1,0 +1,189 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from .insurance_rules import expected_indemnity, owed_to_insurer
+
+
+class ArInsuranceClaim(models.Model):
+    """A claim to the insurer for a buyer's unpaid insured invoices, and what follows it."""
+
+    _name = "ar.insurance.claim"
+    _description = "Credit Insurance Claim"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, default="/", copy=False, readonly=True, tracking=True)
+    policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
+    company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="policy_id.currency_id", store=True)
+    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, index=True, tracking=True)
+    notification_id = fields.Many2one(
+        "ar.insurance.notification",
+        tracking=True,
+        domain="[('policy_id', '=', policy_id), ('partner_id', '=', partner_id)]",
+        help="The notification of the overdue to the insurer; the claim deadline counts from it.",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "ar_insurance_claim_move_rel",
+        "claim_id",
+        "move_id",
+        string="Invoices",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', partner_id)]",
+    )
+    claimed_amount = fields.Monetary(
+        compute="_compute_amounts",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Unpaid amount of the invoices claimed, in policy currency.",
+    )
+    covered_amount = fields.Monetary(
+        compute="_compute_amounts",
+        store=True,
+        readonly=False,
+        help="Part of the claimed invoices within the buyer's cover (before the indemnity percentage).",
+    )
+    deductible = fields.Monetary(related="policy_id.deductible")
+    indemnity_percent = fields.Float(related="policy_id.indemnity_percent")
+    expected_indemnity = fields.Monetary(
+        compute="_compute_expected_indemnity",
+        store=True,
+        help="(Covered amount - deductible) x indemnity %.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("filed", "Filed"),
+            ("accepted", "Accepted"),
+            ("paid", "Paid"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    filing_date = fields.Date(tracking=True)
+    claim_deadline = fields.Date(related="notification_id.claim_deadline")
+    filing_late = fields.Boolean(
+        compute="_compute_filing_late", help="Filed (or to be filed today) after the claim deadline."
+    )
+    amount_received = fields.Monetary(tracking=True, help="Indemnity paid by the insurer.")
+    date_paid = fields.Date(tracking=True)
+    recovery_ids = fields.One2many("ar.insurance.recovery", "claim_id", string="Recoveries")
+    recovered_amount = fields.Monetary(compute="_compute_recoveries", store=True)
+    returned_amount = fields.Monetary(
+        compute="_compute_recoveries",
+        store=True,
+        help="Share of the recoveries already paid back to the insurer.",
+    )
+    owed_to_insurer = fields.Monetary(
+        compute="_compute_recoveries",
+        store=True,
+        help="Recoveries x indemnity % - already returned: to pay back to the insurer.",
+    )
+    rejection_reason = fields.Text(tracking=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("ar.insurance.claim") or "/"
+        return super().create(vals_list)
+
+    @api.depends("move_ids")
+    def _compute_amounts(self):
+        for claim in self:
+            lines = (
+                self.env["ar.insurance.receivable"]
+                .sudo()
+                .search([("policy_id", "=", claim.policy_id.id), ("move_id", "in", claim.move_ids.ids)])
+            )
+            claim.claimed_amount = sum(lines.mapped("open_amount"))
+            claim.covered_amount = sum(lines.mapped("covered_amount"))
+
+    @api.depends("covered_amount", "policy_id.deductible", "policy_id.indemnity_percent")
+    def _compute_expected_indemnity(self):
+        for claim in self:
+            claim.expected_indemnity = expected_indemnity(
+                claim.covered_amount, claim.policy_id.deductible, claim.policy_id.indemnity_percent
+            )
+
+    @api.depends("filing_date", "claim_deadline", "state")
+    @api.depends_context("date")
+    def _compute_filing_late(self):
+        today = fields.Date.context_today(self)
+        for claim in self:
+            filed = claim.filing_date or (today if claim.state == "draft" else None)
+            claim.filing_late = bool(claim.claim_deadline and filed and filed > claim.claim_deadline)
+
+    @api.depends("recovery_ids.amount", "recovery_ids.returned_amount", "policy_id.indemnity_percent")
+    def _compute_recoveries(self):
+        for claim in self:
+            claim.recovered_amount = sum(claim.recovery_ids.mapped("amount"))
+            claim.returned_amount = sum(claim.recovery_ids.mapped("returned_amount"))
+            claim.owed_to_insurer = owed_to_insurer(
+                claim.recovered_amount, claim.policy_id.indemnity_percent, claim.returned_amount
+            )
+
+    @api.constrains("claimed_amount", "covered_amount", "amount_received")
+    def _check_amounts(self):
+        for claim in self:
+            if min(claim.claimed_amount, claim.covered_amount, claim.amount_received) < 0:
+                raise ValidationError(
+                    self.env._("Claim %(name)s: amounts cannot be negative.", name=claim.name)
+                )
+
+    def _check_filing(self, filing_date):
+        """Raise unless the claim may be filed on ``filing_date`` (notified overdue, within the deadline)."""
+        self.ensure_one()
+        if not self.notification_id or self.notification_id.state != "notified":
+            raise UserError(
+                self.env._(
+                    "Claim %(name)s: notify the overdue to the insurer before filing a claim.", name=self.name
+                )
+            )
+        if filing_date > self.claim_deadline:
+            raise UserError(
+                self.env._(
+                    "Claim %(name)s: the claim deadline was %(deadline)s;"
+                    " the insurer may refuse a late claim.",
+                    name=self.name,
+                    deadline=format_date(self.env, self.claim_deadline),
+                )
+            )
+
+    def action_file(self):
+        """File the claim with the insurer (today unless a filing date is set)."""
+        today = fields.Date.context_today(self)
+        for claim in self:
+            filing_date = claim.filing_date or today
+            claim._check_filing(filing_date)
+            claim.write({"state": "filed", "filing_date": filing_date})
+
+    def action_accept(self):
+        """The insurer accepts the claim."""
+        self.write({"state": "accepted"})
+
+    def action_paid(self):
+        """The insurer paid the indemnity (the expected one unless an amount was entered)."""
+        today = fields.Date.context_today(self)
+        for claim in self:
+            claim.write(
+                {
+                    "state": "paid",
+                    "amount_received": claim.amount_received or claim.expected_indemnity,
+                    "date_paid": claim.date_paid or today,
+                }
+            )
+
+    def action_reject(self):
+        """The insurer rejects the claim."""
+        self.write({"state": "rejected"})
+
+    def action_draft(self):
+        """Back to draft."""
+        self.write({"state": "draft"})

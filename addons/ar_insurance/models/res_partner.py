@@ -1,0 +1,176 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .insurance_rules import GRANTED_STATES, stop_delivery_date
+
+LIMIT_STATUS = [
+    ("discretionary", "Discretionary Limit"),
+    ("requested", "Requested"),
+    ("approved", "Approved"),
+    ("partly_approved", "Partly Approved"),
+    ("reduced", "Reduced"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+    ("expired", "Expired"),
+    ("none", "Not Covered"),
+]
+
+
+class ResPartner(models.Model):
+    """A buyer's credit insurance cover in the current company."""
+
+    _inherit = "res.partner"
+
+    insurance_policy_id = fields.Many2one("ar.insurance.policy", compute="_compute_insurance")
+    insurance_currency_id = fields.Many2one("res.currency", compute="_compute_insurance")
+    insurance_limit = fields.Monetary(
+        string="Insured Limit",
+        compute="_compute_insurance",
+        currency_field="insurance_currency_id",
+        help="Cover of the buyer in company currency: the limit granted by the insurer, or the policy's"
+        " discretionary limit while no decision exists; 0 when refused or cancelled.",
+    )
+    insurance_limit_status = fields.Selection(
+        LIMIT_STATUS, compute="_compute_insurance", string="Limit Status"
+    )
+    insurance_limit_granted = fields.Boolean(
+        compute="_compute_insurance", help="The insurer granted a limit valid today."
+    )
+    insurance_stop_delivery_date = fields.Date(
+        string="Stop Delivery Date",
+        compute="_compute_insurance",
+        help="Due date of the oldest unpaid invoice + the policy's maximum extension period.",
+    )
+    insurance_cover_lost = fields.Boolean(
+        compute="_compute_insurance",
+        help="A notification deadline was missed for this buyer.",
+    )
+    insurance_limit_count = fields.Integer(compute="_compute_insurance")
+
+    @api.depends_context("company", "date")
+    def _compute_insurance(self):
+        today = fields.Date.context_today(self)
+        company = self.env.company
+        policies = (
+            self.env["ar.insurance.policy"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                    ("date_start", "<=", today),
+                    ("date_end", ">=", today),
+                ]
+            )
+        )
+        commercials = self.commercial_partner_id
+        oldest_due = self._insurance_oldest_due_dates(commercials, company)
+        lost = set(
+            self.env["ar.insurance.notification"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", commercials.ids),
+                    ("state", "=", "lost"),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            .partner_id.ids
+        )
+        counts = dict(
+            self.env["ar.insurance.limit"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", commercials.ids), ("company_id", "=", company.id)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        policy_of = {
+            commercial.id: policies.filtered(lambda pol, buyer=commercial: pol._covers_partner(buyer))[:1]
+            for commercial in commercials
+        }
+        covers = {}
+        for policy in policies:
+            buyer_ids = [buyer_id for buyer_id, pol in policy_of.items() if pol == policy and buyer_id]
+            covers[policy] = policy._buyer_covers(buyer_ids, today) if buyer_ids else {}
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            policy = policy_of.get(commercial.id, policies.browse())
+            cover = covers.get(policy, {}).get(commercial.id) if policy else None
+            partner.update(partner._insurance_values(policy, cover, today))
+            partner.insurance_currency_id = company.currency_id
+            partner.insurance_stop_delivery_date = stop_delivery_date(
+                oldest_due.get(commercial.id), policy.max_extension_days
+            )
+            partner.insurance_cover_lost = commercial.id in lost
+            partner.insurance_limit_count = counts.get(commercial, 0)
+
+    def _insurance_values(self, policy, cover, today):
+        """Policy, insured limit (company currency) and status of a buyer given its ``cover``
+        (cover amount, deciding limit) under ``policy``."""
+        if not policy or cover is None:
+            return {
+                "insurance_policy_id": policy.id,
+                "insurance_limit": 0.0,
+                "insurance_limit_status": "none",
+                "insurance_limit_granted": False,
+            }
+        amount, limit = cover
+        if not limit or limit.state == "requested":
+            status = "discretionary"
+        elif limit.state in GRANTED_STATES and not limit.is_valid:
+            status = "expired"
+        else:
+            status = limit.state
+        return {
+            "insurance_policy_id": policy.id,
+            "insurance_limit": policy.currency_id._convert(
+                amount, self.env.company.currency_id, self.env.company, today
+            ),
+            "insurance_limit_status": status,
+            "insurance_limit_granted": status in GRANTED_STATES,
+        }
+
+    @api.model
+    def _insurance_oldest_due_dates(self, commercials, company):
+        """Commercial partner id -> due date of its oldest unpaid posted customer invoice in ``company``."""
+        if not commercials.ids:
+            return {}
+        self.env["account.move"].flush_model(
+            [
+                "commercial_partner_id",
+                "company_id",
+                "state",
+                "move_type",
+                "invoice_date_due",
+                "amount_residual_signed",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT commercial_partner_id, MIN(invoice_date_due)
+                     FROM account_move
+                    WHERE commercial_partner_id = ANY(%s) AND company_id = %s AND state = 'posted'
+                      AND move_type = 'out_invoice' AND amount_residual_signed > 0
+                 GROUP BY commercial_partner_id""",
+                commercials.ids,
+                company.id,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def action_view_insurance_limits(self):
+        """The buyer limits of the customer's commercial entity."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Buyer Limits"),
+            "res_model": "ar.insurance.limit",
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_policy_id": self.insurance_policy_id.id,
+            },
+        }
