@@ -63,6 +63,15 @@ class ArDunningLevel(models.Model):
     )
     fee_amount = fields.Monetary(string="Fixed Fee")
     fee_percent = fields.Float(string="Fee (%)")
+    fee_product_id = fields.Many2one(
+        "product.product",
+        help="Product of the fee invoice line (its income account and taxes); "
+        "without one, the sales journal's default income account is used, without tax.",
+    )
+    letter_text = fields.Html(
+        translate=True,
+        help="Paragraph printed in the dunning letter above the table of overdue invoices.",
+    )
     server_action_id = fields.Many2one(
         "ir.actions.server",
         help="Any server action to run for each customer reaching the level.",

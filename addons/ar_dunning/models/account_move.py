@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    """Dunning state of a customer invoice: level reached, last reminder, exclusion, disputes."""
+
+    _inherit = "account.move"
+
+    dunning_level_id = fields.Many2one("ar.dunning.level", copy=False, readonly=True, index="btree_not_null")
+    dunning_last_date = fields.Date(string="Last Reminder", copy=False, readonly=True)
+    dunning_excluded = fields.Boolean(
+        string="Excluded from Dunning",
+        copy=False,
+        tracking=True,
+        help="No reminder is sent for this invoice.",
+    )
+    dispute_ids = fields.One2many("ar.dispute", "move_id", string="Disputes")
+    dispute_id = fields.Many2one(
+        "ar.dispute",
+        string="Open Dispute",
+        compute="_compute_dispute_id",
+        help="While a dispute is open the invoice leaves the dunning.",
+    )
+    collection_log_ids = fields.One2many("ar.collection.log", "move_id")
+    collection_log_count = fields.Integer(compute="_compute_collection_log_count")
+
+    @api.depends("dispute_ids.state")
+    def _compute_dispute_id(self):
+        for move in self:
+            move.dispute_id = move.dispute_ids.filtered(lambda d: d.state == "open")[:1]
+
+    @api.depends("collection_log_ids")
+    def _compute_collection_log_count(self):
+        for move in self:
+            move.collection_log_count = len(move.collection_log_ids)
+
+    def action_ar_open_dispute(self):
+        """Open the invoice's open dispute, or a new one."""
+        self.ensure_one()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "ar.dispute",
+            "view_mode": "form",
+            "context": {"default_move_id": self.id},
+        }
+        if self.dispute_id:
+            action["res_id"] = self.dispute_id.id
+        return action
+
+    def action_ar_open_collection_log(self):
+        """Collection log entries about this invoice."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collection Log"),
+            "res_model": "ar.collection.log",
+            "view_mode": "list,form",
+            "domain": [("move_id", "=", self.id)],
+            "context": {"default_move_id": self.id, "default_partner_id": self.commercial_partner_id.id},
+        }

@@ -1,0 +1,84 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ArDispute(models.Model):
+    """A customer's dispute of an invoice; while open, the invoice leaves the dunning."""
+
+    _name = "ar.dispute"
+    _description = "Invoice Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", related="move_id.commercial_partner_id", store=True, index=True, string="Customer"
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    amount = fields.Monetary(
+        string="Disputed Amount",
+        tracking=True,
+        help="Part of the invoice the customer disputes (invoice currency).",
+    )
+    reason = fields.Text(required=True, tracking=True)
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True, required=True)
+    state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved"), ("rejected", "Rejected")],
+        default="open",
+        required=True,
+        tracking=True,
+    )
+    date = fields.Date(string="Opened On", default=fields.Date.context_today, required=True, tracking=True)
+    date_closed = fields.Date(string="Closed On", readonly=True, tracking=True)
+    resolution = fields.Text(tracking=True)
+
+    @api.depends("move_id.name", "partner_id.name")
+    def _compute_name(self):
+        for dispute in self:
+            dispute.name = self.env._(
+                "Dispute on %(invoice)s", invoice=dispute.move_id.name or dispute.move_id.display_name
+            )
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        if self.move_id and not self.amount:
+            self.amount = self.move_id.amount_residual
+
+    @api.constrains("amount", "move_id")
+    def _check_amount(self):
+        for dispute in self:
+            if dispute.amount < 0 or dispute.amount > dispute.move_id.amount_total:
+                raise ValidationError(
+                    self.env._(
+                        "The disputed amount of %(invoice)s must be between 0 and the invoice total.",
+                        invoice=dispute.move_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("amount") and vals.get("move_id"):
+                vals["amount"] = self.env["account.move"].browse(vals["move_id"]).amount_residual
+        return super().create(vals_list)
+
+    def action_resolve(self):
+        """Close the dispute in the customer's favour or by agreement: dunning resumes."""
+        self.write({"state": "resolved", "date_closed": fields.Date.context_today(self)})
+
+    def action_reject(self):
+        """Reject the dispute: the invoice is due as issued and dunning resumes."""
+        self.write({"state": "rejected", "date_closed": fields.Date.context_today(self)})
+
+    def action_reopen(self):
+        """Open the dispute again: the invoice leaves the dunning."""
+        self.write({"state": "open", "date_closed": False})

@@ -1,0 +1,436 @@
+import base64
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from .dunning_rules import fee_amount
+
+_logger = logging.getLogger(__name__)
+
+#: States in which a communication still waits to be executed.
+PENDING_STATES = ("draft", "to_send")
+
+
+class ArDunningCommunication(models.Model):
+    """One dunning reminder to one customer: the level reached and the invoices it covers.
+
+    Exactly once: a customer gets at most one communication per level and date
+    in a company, whoever runs the dunning and however often (the unique key
+    ``ar_dunning_communication_once`` on ``partner_id, company_id, level_id,
+    date``), and one per run (``run_partner_uniq``). The run's row locks keep
+    two workers apart; the key is the last guard should they ever meet.
+    """
+
+    _name = "ar.dunning.communication"
+    _description = "Dunning Communication"
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name")
+    run_id = fields.Many2one("ar.dunning.run", index=True, ondelete="set null", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    contact_id = fields.Many2one("res.partner", string="Dunning Contact", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("ar.dunning.policy", readonly=True)
+    level_id = fields.Many2one("ar.dunning.level", required=True, readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "ar_dunning_communication_move_rel",
+        "communication_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+    )
+    amount_due = fields.Monetary(readonly=True, help="Open amount of the invoices.")
+    send_email = fields.Boolean(related="level_id.send_email")
+    send_letter = fields.Boolean(related="level_id.send_letter")
+    create_activity = fields.Boolean(related="level_id.create_activity")
+    set_credit_hold = fields.Boolean(related="level_id.set_credit_hold")
+    fee_type = fields.Selection(related="level_id.fee_type")
+    channels = fields.Char(compute="_compute_channels")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_send", "To Review"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    auto = fields.Boolean(string="Automatic", readonly=True, help="Executed by the run without review.")
+    error = fields.Text(readonly=True)
+    sent_date = fields.Datetime(readonly=True)
+    mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, ondelete="set null")
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    activity_user_id = fields.Many2one("res.users", string="Activity For", readonly=True)
+    fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True)
+
+    _sql_constraints = [
+        (
+            "ar_dunning_communication_once",
+            "unique(partner_id, company_id, level_id, date)",
+            "A customer gets one reminder per level and day.",
+        ),
+        ("run_partner_uniq", "unique(run_id, partner_id)", "One communication per customer and run."),
+    ]
+
+    @api.depends("partner_id", "level_id")
+    def _compute_name(self):
+        for comm in self:
+            comm.name = f"{comm.partner_id.display_name} - {comm.level_id.name}"
+
+    @api.depends("level_id")
+    def _compute_channels(self):
+        labels = {
+            "send_email": self.env._("Email"),
+            "send_letter": self.env._("Letter"),
+            "create_activity": self.env._("Activity"),
+            "set_credit_hold": self.env._("Credit hold"),
+        }
+        for comm in self:
+            names = [label for fname, label in labels.items() if comm.level_id[fname]]
+            if comm.level_id.fee_type != "none":
+                names.append(self.env._("Fee"))
+            if comm.level_id.server_action_id:
+                names.append(self.env._("Server action"))
+            comm.channels = ", ".join(names)
+
+    @api.model
+    def _escalate(self, partner, company, moves, date):
+        """Create (and execute if automatic) the next level's communication for ``moves``.
+
+        Used when a promise to pay is broken: the customer goes one level up
+        from the highest level of the invoices, whatever their age.
+        """
+        partner = partner.commercial_partner_id
+        policy = partner._ar_dunning_policy(company)
+        current = max(moves.dunning_level_id.mapped("days"), default=None)
+        levels = policy.level_ids.sorted("days")
+        following = levels.filtered(lambda lv: current is None or lv.days > current)[:1]
+        if not following:
+            return self
+        key = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", company.id),
+            ("level_id", "=", following.id),
+            ("date", "=", date),
+        ]
+        if self.search_count(key):
+            return self
+        comm = self.create(
+            {
+                "partner_id": partner.id,
+                "contact_id": partner._ar_dunning_contact().id,
+                "company_id": company.id,
+                "policy_id": policy.id,
+                "level_id": following.id,
+                "date": date,
+                "move_ids": [Command.set(moves.ids)],
+                "amount_due": sum(moves.mapped("amount_residual_signed")),
+                "auto": following.auto_execute,
+                "state": "draft" if following.auto_execute else "to_send",
+            }
+        )
+        if comm.auto:
+            comm._execute()
+        return comm
+
+    # ------------------------------------------------------------------
+    # Review actions
+    # ------------------------------------------------------------------
+    def action_execute(self):
+        """Carry out the level's actions of each pending (or failed) communication."""
+        todo = self.filtered(lambda c: c.state in (*PENDING_STATES, "failed"))
+        for comm in todo:
+            comm.contact_id = comm.partner_id._ar_dunning_contact()
+        todo._execute()
+        return True
+
+    def action_cancel(self):
+        """Drop pending communications: nothing is sent, invoices keep their level."""
+        self.filtered(lambda c: c.state in (*PENDING_STATES, "failed")).write({"state": "cancelled"})
+        return True
+
+    def action_reset(self):
+        """Put a cancelled or failed communication back for review."""
+        self.filtered(lambda c: c.state in ("cancelled", "failed")).write(
+            {"state": "to_send", "error": False}
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+    def _execute(self):
+        """Execute each communication in its own savepoint: a failure is recorded, others go on.
+
+        The plain emails (no attachment) of all the communications are first
+        rendered and queued together, one batch per template; a communication
+        that fails afterwards drops its queued email.
+        """
+        queued, failed = self._queue_emails()
+        for comm in self - failed:
+            try:
+                with self.env.cr.savepoint():
+                    comm._execute_one(email_queued=comm in queued)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                _logger.info("Dunning communication %s failed: %s", comm.id, error)
+                comm.mail_id.sudo().unlink()
+                comm.write({"state": "failed", "error": str(error), "mail_id": False})
+
+    def _queue_emails(self):
+        """Queue the emails without attachments in batches per template.
+
+        A communication whose dunning contact has no email is marked failed
+        here. Returns ``(communications queued, communications failed)``.
+        """
+        done = failed = self.browse()
+        emailing = self.filtered(lambda c: c.level_id.send_email and not c.level_id.attach_invoices)
+        for comm in emailing:
+            contact = comm.contact_id or comm.partner_id._ar_dunning_contact()
+            if not contact.email:
+                comm.write({"state": "failed", "error": comm._no_email_message(contact)})
+                failed |= comm
+        emailing -= failed
+        for template, comms in emailing.grouped(lambda c: c.level_id.mail_template_id).items():
+            contacts = [comm.contact_id or comm.partner_id._ar_dunning_contact() for comm in comms]
+            try:
+                with self.env.cr.savepoint():
+                    mails = template.sudo().send_mail_batch([c.id for c in contacts], force_send=False)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                _logger.info("Batch of dunning emails failed, sending one by one: %s", error)
+                continue
+            for comm, mail in zip(comms, mails, strict=True):
+                comm.mail_id = mail
+            done |= comms
+        return done, failed
+
+    def _execute_one(self, email_queued=False):
+        """Run every action of the level, then mark the communication and its invoices."""
+        self.ensure_one()
+        level = self.level_id
+        if level.send_email and not email_queued:
+            self._action_email()
+        if level.send_letter:
+            self._action_letter()
+        if level.create_activity:
+            self._action_activity()
+        if level.set_credit_hold:
+            self._action_credit_hold()
+        if level.fee_type != "none":
+            self._action_fee()
+        if level.server_action_id:
+            self._action_server()
+        self._mark_sent()
+
+    def _no_email_message(self, contact):
+        return self.env._(
+            "No email address on the dunning contact %(contact)s.", contact=contact.display_name
+        )
+
+    def _check_email_contact(self):
+        contact = self.contact_id or self.partner_id._ar_dunning_contact()
+        if not contact.email:
+            raise UserError(self._no_email_message(contact))
+        return contact
+
+    def _action_email(self):
+        """Queue the level's email to the dunning contact, in the contact's language."""
+        contact = self._check_email_contact()
+        attachments = self._invoice_attachments() if self.level_id.attach_invoices else []
+        template = self.level_id.mail_template_id.with_context(lang=contact.lang or self.partner_id.lang)
+        mail_id = template.sudo().send_mail(
+            contact.id,
+            force_send=False,
+            email_values={"attachment_ids": [Command.link(att.id) for att in attachments]},
+        )
+        self.mail_id = mail_id
+
+    def _invoice_attachments(self):
+        """The invoices as one PDF attachment."""
+        content, _ext = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf("account.account_invoices", self.move_ids.ids)
+        )
+        name = self.env._("Overdue invoices %(customer)s.pdf", customer=self.partner_id.name)
+        return self._attach(name, content)
+
+    def _attach(self, name, content):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(content),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+        )
+
+    def _action_letter(self):
+        """Print the dunning letter and keep it on the communication."""
+        content, _ext = (
+            self.env["ir.actions.report"]
+            .sudo()
+            .with_context(lang=self.partner_id.lang)
+            ._render_qweb_pdf("ar_dunning.report_dunning_letter", self.ids)
+        )
+        name = self.env._(
+            "Dunning letter %(customer)s %(date)s.pdf",
+            customer=self.partner_id.name,
+            date=fields.Date.to_string(self.date),
+        )
+        self.letter_attachment_id = self._attach(name, content)
+
+    def _activity_user(self):
+        """The user who gets the activity, per the level's responsible rule."""
+        level = self.level_id
+        partner = self.partner_id.with_company(self.company_id)
+        if level.activity_responsible == "user":
+            return level.activity_user_id
+        if level.activity_responsible == "salesperson":
+            return partner.user_id or partner.ar_collector_id or self.env.user
+        return partner.ar_collector_id or partner.user_id or self.env.user
+
+    def _action_activity(self):
+        """Schedule the level's activity on the customer for the responsible user."""
+        level = self.level_id
+        user = self._activity_user()
+        activity_type = level.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        self.partner_id.sudo().activity_schedule(
+            activity_type_id=activity_type.id,
+            summary=level.activity_summary or level.name,
+            note=self.env._(
+                "Dunning level %(level)s reached: %(amount)s due.",
+                level=level.name,
+                amount=self.currency_id.format(self.amount_due),
+            ),
+            user_id=user.id,
+            date_deadline=self.date,
+        )
+        self.activity_user_id = user
+
+    def _action_credit_hold(self):
+        """Put the customer on credit hold in the communication's company."""
+        partner = self.partner_id.with_company(self.company_id).sudo()
+        if partner.credit_hold:
+            return
+        partner.write(
+            {
+                "credit_hold": True,
+                "credit_hold_reason": self.env._(
+                    "Dunning level %(level)s reached on %(date)s",
+                    level=self.level_id.name,
+                    date=format_date(self.env, self.date),
+                ),
+            }
+        )
+
+    def _fee_value(self):
+        level = self.level_id
+        return fee_amount(
+            level.fee_type, level.fee_amount, level.fee_percent, self.amount_due, self.currency_id.rounding
+        )
+
+    def _action_fee(self):
+        """Charge the late fee as a posted customer invoice of one line."""
+        amount = self._fee_value()
+        if not amount:
+            return
+        level = self.level_id
+        line = {
+            "name": self.env._("Late payment fee (%(level)s)", level=level.name),
+            "quantity": 1,
+            "price_unit": amount,
+        }
+        if level.fee_product_id:
+            line["product_id"] = level.fee_product_id.id
+            line["name"] = level.fee_product_id.display_name
+        else:
+            line["tax_ids"] = []
+        fee = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "currency_id": self.currency_id.id,
+                    "invoice_date": self.date,
+                    "invoice_origin": self.name,
+                    "invoice_line_ids": [Command.create(line)],
+                }
+            )
+        )
+        if level.fee_product_id:
+            fee.invoice_line_ids.price_unit = amount
+        fee.action_post()
+        self.fee_move_id = fee
+
+    def _action_server(self):
+        """Run the level's server action with the communication as active record."""
+        self.level_id.server_action_id.with_context(
+            active_model=self._name, active_id=self.id, active_ids=self.ids
+        ).run()
+
+    def _mark_sent(self):
+        """The communication is sent; its invoices climb to the level, never down.
+
+        The two dunning columns of the invoices are written in SQL: they are
+        the dunning's own bookkeeping, and going through ``account.move.write``
+        (which re-checks and re-syncs the whole entry) would cost more than
+        everything else the run does.
+        """
+        level = self.level_id
+        by_level = {}
+        for move_id, level_id in self._raised_levels().items():
+            by_level.setdefault(level_id, []).append(move_id)
+        moves = self.move_ids
+        moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
+        for level_id, move_ids in by_level.items():
+            self.env.cr.execute(
+                SQL("UPDATE account_move SET dunning_level_id = %s WHERE id = ANY(%s)", level_id, move_ids)
+            )
+        self.env.cr.execute(
+            SQL("UPDATE account_move SET dunning_last_date = %s WHERE id = ANY(%s)", self.date, moves.ids)
+        )
+        moves.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
+        self.write({"state": "sent", "sent_date": fields.Datetime.now(), "error": False})
+        status = self.env["ar.dunning.customer"].sudo()._for(self.partner_id, self.company_id)
+        values = {"last_reminder_date": max(filter(None, [status.last_reminder_date, self.date]))}
+        if not status.level_id or status.level_id.days <= level.days or status.policy_id != level.policy_id:
+            values["level_id"] = level.id
+        status.write(values)
+
+    def _raised_levels(self):
+        """``{invoice id: level id}`` of the invoices this communication raises.
+
+        A run's communication raises each invoice to the highest level its age
+        reaches, up to the communication's level; an escalation (broken
+        promise) raises them all to its level.
+        """
+        level = self.level_id
+        levels = level.policy_id.level_ids.filtered(lambda lv: lv.days <= level.days).sorted("days")
+        raised = {}
+        for move in self.move_ids.sudo():
+            overdue = (self.date - move.invoice_date_due).days if move.invoice_date_due else 0
+            reached = (
+                level if not self.run_id else levels.filtered(lambda lv, days=overdue: lv.days <= days)[-1:]
+            )
+            if reached and (not move.dunning_level_id or move.dunning_level_id.days < reached.days):
+                raised[move.id] = reached.id
+        return raised

@@ -1,0 +1,55 @@
+from odoo import fields, models
+
+
+class ArDunningCustomer(models.Model):
+    """Dunning status of a customer in a company: one row per commercial partner and company.
+
+    The daily run locks these rows (``FOR UPDATE SKIP LOCKED``) to share the
+    customers between cron workers, records on them that the customer was
+    processed on a date (so a re-run resumes where it stopped), and keeps the
+    figures the worklist shows.
+    """
+
+    _name = "ar.dunning.customer"
+    _description = "Customer Dunning Status"
+    _order = "overdue_amount desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("ar.dunning.policy", readonly=True)
+    level_id = fields.Many2one("ar.dunning.level", string="Current Level", readonly=True)
+    overdue_amount = fields.Monetary(string="Total Overdue", readonly=True)
+    oldest_due_date = fields.Date(readonly=True)
+    last_reminder_date = fields.Date(string="Last Reminder", readonly=True)
+    last_run_date = fields.Date(
+        readonly=True, help="Date of the last dunning run that processed the customer."
+    )
+    collector_id = fields.Many2one("res.users", readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "One dunning status per customer and company.",
+        ),
+    ]
+
+    def action_open_partner(self):
+        """Open the customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
+
+    def _for(self, partner, company):
+        """The status row of ``partner`` (commercial) in ``company``, created if missing."""
+        partner = partner.commercial_partner_id
+        status = self.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
+        return status or self.create({"partner_id": partner.id, "company_id": company.id})

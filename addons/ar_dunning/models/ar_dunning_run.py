@@ -1,0 +1,356 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+from . import dunning_rules
+from .ar_dunning_communication import PENDING_STATES
+
+_logger = logging.getLogger(__name__)
+
+#: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan.
+HELD_SQL = """
+    EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open')
+    OR EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
+                 JOIN ar_payment_promise pp ON pp.id = r.promise_id
+                WHERE r.move_id = m.id AND pp.state = 'open' AND pp.date >= %(date)s)
+    OR EXISTS (SELECT 1 FROM ar_payment_plan_move_rel r
+                 JOIN ar_payment_plan pl ON pl.id = r.plan_id
+                WHERE r.move_id = m.id AND pl.state = 'active')
+"""
+
+#: Counters of a run, incremented batch by batch.
+COUNTERS = (
+    "customer_count",
+    "processed_count",
+    "communication_count",
+    "sent_count",
+    "review_count",
+    "failed_count",
+)
+
+
+class ArDunningRun(models.Model):
+    """A dunning run of one company on one date.
+
+    The customers with overdue items are selected in one query, then
+    processed in batches, each in its own transaction: the batch's customer
+    status rows are locked with ``FOR UPDATE SKIP LOCKED`` (two workers never
+    take the same customer) and stamped with the run date (a run started
+    again, after a crash or on purpose, skips the customers already done).
+    """
+
+    _name = "ar.dunning.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name")
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    partner_ids = fields.Many2many("res.partner", string="Only Customers", readonly=True)
+    dry_run = fields.Boolean(
+        readonly=True, help="Only list what the run would do; nothing is created or sent."
+    )
+    batch_size = fields.Integer(default=200, readonly=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    processed_count = fields.Integer(string="Processed", readonly=True)
+    communication_count = fields.Integer(string="Communications", readonly=True)
+    sent_count = fields.Integer(string="Sent", readonly=True)
+    review_count = fields.Integer(string="To Review", readonly=True)
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    communication_ids = fields.One2many("ar.dunning.communication", "run_id", string="Communication List")
+    log = fields.Text(readonly=True)
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._(
+                "Dunning run %(date)s (%(company)s)", date=run.date, company=run.company_id.name
+            )
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_dunning(self):
+        """Daily run of every company that has dunning levels; resumes today's unfinished run."""
+        self = self.sudo()  # noqa: PLW0642 - the cron covers every company
+        self.env["ar.payment.promise"]._cron_check()
+        self.env["ar.payment.plan"]._cron_check()
+        self._commit()
+        companies = self.env["ar.dunning.level"].search([("policy_id.active", "=", True)]).company_id
+        for company in companies:
+            today = fields.Date.context_today(self.with_company(company))
+            run = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", "=", today),
+                    ("state", "!=", "done"),
+                    ("dry_run", "=", False),
+                    ("partner_ids", "=", False),
+                ],
+                limit=1,
+            ) or self.create({"company_id": company.id, "date": today})
+            self._commit()
+            run.with_company(company)._execute()
+
+    def action_start(self):
+        """Run (or resume) the dunning."""
+        for run in self:
+            run.with_company(run.company_id)._execute()
+        return True
+
+    def _commit(self):
+        """Commit the work done so far; tests replace this to stay in their transaction."""
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+    def _execute(self):
+        """Select the customers, then process them batch by batch with a commit after each."""
+        self.ensure_one()
+        if self.state == "done":
+            return
+        partner_ids = self._select_customers()
+        if not self.dry_run:
+            self._ensure_statuses(partner_ids)
+        self.write({"state": "running", "customer_count": len(partner_ids)})
+        self._commit()
+        for batch in split_every(self.batch_size or 200, partner_ids):
+            self._process_batch(list(batch))
+            self._commit()
+        self.state = "done"
+        self._commit()
+
+    def _min_level_days(self):
+        self.env.cr.execute(
+            SQL(
+                """SELECT MIN(l.days) FROM ar_dunning_level l
+                     JOIN ar_dunning_policy p ON p.id = l.policy_id AND p.active
+                    WHERE l.company_id = %s""",
+                self.company_id.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _select_customers(self):
+        """Commercial partners with open invoices old enough for a level, in one query."""
+        min_days = self._min_level_days()
+        if min_days is None:
+            return []
+        self.env.flush_all()
+        partner_filter = (
+            SQL("AND m.commercial_partner_id = ANY(%s)", self.partner_ids.commercial_partner_id.ids)
+            if self.partner_ids
+            else SQL()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.commercial_partner_id
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
+                   AND m.amount_residual_signed > 0 AND m.invoice_date_due <= %(limit)s
+                   AND NOT COALESCE(m.dunning_excluded, FALSE)
+                   AND NOT (%(held)s)
+                   %(partner_filter)s
+              GROUP BY m.commercial_partner_id
+              ORDER BY m.commercial_partner_id
+                """,
+                company=self.company_id.id,
+                limit=fields.Date.subtract(self.date, days=min_days),
+                held=SQL(HELD_SQL, date=self.date),
+                partner_filter=partner_filter,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _ensure_statuses(self, partner_ids):
+        """Create the missing customer status rows (the rows the batches lock)."""
+        if partner_ids:
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO ar_dunning_customer (partner_id, company_id, create_uid, create_date,
+                                                        write_uid, write_date)
+                       SELECT pid, %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                              NOW() AT TIME ZONE 'UTC'
+                         FROM unnest(%(ids)s) AS pid
+                  ON CONFLICT (partner_id, company_id) DO NOTHING""",
+                    company=self.company_id.id,
+                    uid=self.env.uid,
+                    ids=partner_ids,
+                )
+            )
+
+    def _lock_batch(self, partner_ids):
+        """Lock the batch's customers not yet processed on the run date; skip those another worker holds."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id FROM ar_dunning_customer
+                    WHERE company_id = %s AND partner_id = ANY(%s)
+                      AND (last_run_date IS NULL OR last_run_date < %s)
+                 ORDER BY partner_id
+                      FOR UPDATE SKIP LOCKED""",
+                self.company_id.id,
+                partner_ids,
+                self.date,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _load_items(self, partner_ids):
+        """``{commercial partner id: [Item]}``: open posted invoices, company currency."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.commercial_partner_id, m.id, m.invoice_date_due, m.amount_residual_signed, l.days,
+                       COALESCE(m.dunning_excluded, FALSE),
+                       EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open'),
+                       %(held)s
+                  FROM account_move m
+             LEFT JOIN ar_dunning_level l ON l.id = m.dunning_level_id
+                 WHERE m.commercial_partner_id = ANY(%(ids)s) AND m.company_id = %(company)s
+                   AND m.move_type = 'out_invoice' AND m.state = 'posted'
+                   AND m.amount_residual_signed > 0 AND m.invoice_date_due IS NOT NULL
+              ORDER BY m.invoice_date_due, m.id
+                """,
+                ids=partner_ids,
+                company=self.company_id.id,
+                held=SQL(HELD_SQL, date=self.date),
+            )
+        )
+        items = {}
+        for pid, move_id, due, amount, days, excluded, disputed, held in self.env.cr.fetchall():
+            items.setdefault(pid, []).append(
+                dunning_rules.Item(
+                    move_id, due, float(amount), days, excluded, disputed, held and not disputed
+                )
+            )
+        return items
+
+    def _pending_partners(self, partner_ids):
+        """Customers with a communication still waiting for review: no new one until it is handled."""
+        comms = self.env["ar.dunning.communication"].search(
+            [
+                ("partner_id", "in", partner_ids),
+                ("company_id", "=", self.company_id.id),
+                ("state", "in", PENDING_STATES),
+            ]
+        )
+        return set(comms.partner_id.ids)
+
+    def _process_batch(self, partner_ids):
+        """Decide and create the communications of one batch of customers, execute the automatic ones."""
+        locked = partner_ids if self.dry_run else self._lock_batch(partner_ids)
+        if not locked:
+            return
+        company = self.company_id
+        partners = self.env["res.partner"].with_company(company).browse(locked)
+        statuses = self.env["ar.dunning.customer"].search(
+            [("partner_id", "in", locked), ("company_id", "=", company.id)]
+        )
+        status_of = {status.partner_id.id: status for status in statuses}
+        items = self._load_items(locked)
+        pending = self._pending_partners(locked)
+        vals_list = []
+        for partner in partners:
+            decision, policy = self._decide(partner, items.get(partner.id, []), status_of.get(partner.id))
+            if decision and partner.id not in pending:
+                vals_list.append(self._communication_vals(partner, policy, decision, items[partner.id]))
+            if not self.dry_run:
+                self._update_status(status_of[partner.id], partner, policy, items.get(partner.id, []))
+        if self.dry_run:
+            self._add_log(self._dry_run_lines(vals_list))
+            self._count(processed_count=len(locked), communication_count=len(vals_list))
+            return
+        comms = self.env["ar.dunning.communication"].create(vals_list)
+        comms.filtered("auto")._execute()
+        self._count(
+            processed_count=len(locked),
+            communication_count=len(comms),
+            sent_count=len(comms.filtered(lambda c: c.state == "sent")),
+            review_count=len(comms.filtered(lambda c: c.state == "to_send")),
+            failed_count=len(comms.filtered(lambda c: c.state == "failed")),
+        )
+        self._add_log(
+            [
+                self.env._("%(customer)s: %(error)s", customer=comm.partner_id.display_name, error=comm.error)
+                for comm in comms.filtered(lambda c: c.state == "failed")
+            ]
+        )
+
+    def _decide(self, partner, items, status):
+        """``(Decision or None, policy)`` for one customer."""
+        policy = partner._ar_dunning_policy(self.company_id)
+        if not policy or not items:
+            return None, policy
+        levels = [
+            dunning_rules.Level(lv.id, lv.days, lv.min_amount, lv.min_days_since_previous)
+            for lv in policy.level_ids
+        ]
+        last = status.last_reminder_date if status else None
+        return dunning_rules.decide(items, levels, self.date, last), policy
+
+    def _communication_vals(self, partner, policy, decision, items):
+        level = self.env["ar.dunning.level"].browse(decision.level.key)
+        reached = self._dunned_items(items, policy)
+        return {
+            "run_id": self.id,
+            "partner_id": partner.id,
+            "contact_id": partner._ar_dunning_contact().id,
+            "company_id": self.company_id.id,
+            "policy_id": policy.id,
+            "level_id": level.id,
+            "date": self.date,
+            "move_ids": [fields.Command.set([it.key for it in reached])],
+            "amount_due": sum(it.amount for it in reached),
+            "auto": level.auto_execute,
+            "state": "draft" if level.auto_execute else "to_send",
+        }
+
+    def _dunned_items(self, items, policy):
+        """Items the reminder lists: not excluded or disputed, and at least at the first level."""
+        first = min(policy.level_ids.mapped("days"))
+        return [it for it in items if it.dunnable and dunning_rules.days_past_due(it, self.date) >= first]
+
+    def _update_status(self, status, partner, policy, items):
+        overdue = [it for it in items if it.dunnable and it.due_date < self.date]
+        status.write(
+            {
+                "policy_id": policy.id,
+                "overdue_amount": sum(it.amount for it in overdue),
+                "oldest_due_date": min((it.due_date for it in overdue), default=False),
+                "last_run_date": self.date,
+                "collector_id": partner.ar_collector_id.id,
+            }
+        )
+
+    def _dry_run_lines(self, vals_list):
+        levels = self.env["ar.dunning.level"].browse([vals["level_id"] for vals in vals_list])
+        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list])
+        return [
+            self.env._(
+                "%(customer)s: would reach %(level)s (%(amount)s)",
+                customer=partner.display_name,
+                level=level.name,
+                amount=self.company_id.currency_id.format(vals["amount_due"]),
+            )
+            for partner, level, vals in zip(partners, levels, vals_list, strict=True)
+        ]
+
+    def _count(self, **increments):
+        self.write({name: self[name] + value for name, value in increments.items()})
+
+    def _add_log(self, lines):
+        if lines:
+            self.log = "\n".join(filter(None, [self.log, *lines]))

@@ -1,0 +1,113 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class ArPaymentPlan(models.Model):
+    """Invoices the customer pays in installments; dunning is paused on them while the plan is kept.
+
+    Payments on the plan's invoices since it started are applied to the
+    installments in date order; a due installment not covered breaks the plan,
+    and its invoices return to the dunning.
+    """
+
+    _name = "ar.payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread"]
+    _order = "start_date desc, id desc"
+
+    name = fields.Char(required=True, default=lambda self: self.env._("Payment plan"), tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "ar_payment_plan_move_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+    )
+    start_date = fields.Date(required=True, default=fields.Date.context_today)
+    installment_count = fields.Integer(default=3)
+    installment_ids = fields.One2many("ar.payment.plan.installment", "plan_id", string="Installments")
+    total_amount = fields.Monetary(compute="_compute_amounts", store=True)
+    residual_at_start = fields.Monetary(readonly=True)
+    paid_amount = fields.Monetary(compute="_compute_paid_amount")
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("done", "Completed"), ("broken", "Broken")],
+        default="draft",
+        required=True,
+        tracking=True,
+        readonly=True,
+    )
+
+    @api.depends("installment_ids.amount")
+    def _compute_amounts(self):
+        for plan in self:
+            plan.total_amount = sum(plan.installment_ids.mapped("amount"))
+
+    @api.depends("move_ids.amount_residual_signed", "residual_at_start", "state")
+    def _compute_paid_amount(self):
+        for plan in self:
+            if plan.state == "draft":
+                plan.paid_amount = 0.0
+                continue
+            plan.paid_amount = plan.residual_at_start - sum(plan.move_ids.mapped("amount_residual_signed"))
+
+    def action_generate_installments(self):
+        """Split the invoices' open amount into monthly installments from the start date."""
+        for plan in self:
+            count = max(plan.installment_count, 1)
+            total = sum(plan.move_ids.mapped("amount_residual_signed"))
+            share = plan.currency_id.round(total / count)
+            commands = [Command.clear()]
+            for index in range(count):
+                amount = share if index < count - 1 else plan.currency_id.round(total - share * (count - 1))
+                commands.append(
+                    Command.create({"date": plan.start_date + relativedelta(months=index), "amount": amount})
+                )
+            plan.installment_ids = commands
+
+    def action_activate(self):
+        """Start the plan: its invoices leave the dunning while the installments are paid."""
+        for plan in self:
+            if not plan.installment_ids:
+                raise UserError(self.env._("Add the installments of the plan first."))
+            plan.write(
+                {"state": "active", "residual_at_start": sum(plan.move_ids.mapped("amount_residual_signed"))}
+            )
+
+    def action_cancel(self):
+        """Give up the plan: its invoices return to the dunning."""
+        self.write({"state": "broken"})
+
+    @api.model
+    def _cron_check(self, today=None):
+        """Complete paid plans and break those with a missed installment."""
+        self.search([("state", "=", "active")])._check(today)
+
+    def _check(self, today=None):
+        for plan in self:
+            today_ = today or fields.Date.context_today(plan)
+            rounding = plan.currency_id.rounding
+            if float_compare(plan.paid_amount, plan.total_amount, precision_rounding=rounding) >= 0:
+                plan.state = "done"
+                continue
+            due = sum(plan.installment_ids.filtered(lambda i, d=today_: i.date < d).mapped("amount"))
+            if float_compare(plan.paid_amount, due, precision_rounding=rounding) < 0:
+                plan.state = "broken"
+                plan.message_post(body=self.env._("An installment was missed: dunning resumes."))

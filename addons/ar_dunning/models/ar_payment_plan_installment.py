@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+from odoo.tools import float_compare
+
+
+class ArPaymentPlanInstallment(models.Model):
+    """One installment of a payment plan."""
+
+    _name = "ar.payment.plan.installment"
+    _description = "Payment Plan Installment"
+    _order = "plan_id, date, id"
+
+    plan_id = fields.Many2one("ar.payment.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    date = fields.Date(required=True)
+    amount = fields.Monetary(required=True)
+    paid = fields.Boolean(compute="_compute_paid", help="Covered by the payments received on the plan.")
+
+    @api.depends("plan_id.paid_amount", "amount", "date")
+    def _compute_paid(self):
+        for installment in self:
+            plan = installment.plan_id
+            ordered = plan.installment_ids.sorted(lambda i: i.date or fields.Date.today())
+            cumulative = 0.0
+            for other in ordered:
+                cumulative += other.amount
+                if other == installment:
+                    break
+            installment.paid = (
+                plan.state != "draft"
+                and float_compare(plan.paid_amount, cumulative, precision_rounding=plan.currency_id.rounding)
+                >= 0
+            )

@@ -1,0 +1,112 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class ArPaymentPromise(models.Model):
+    """A customer's promise to pay some invoices by a date.
+
+    While open and not yet due, the promised invoices leave the dunning. The
+    daily check marks the promise kept once the invoices received at least
+    the promised amount since it was made, or broken when the date passed
+    without it; a broken promise escalates the customer one dunning level.
+    """
+
+    _name = "ar.payment.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "ar_payment_promise_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+        help="Empty: every open invoice of the customer.",
+    )
+    date = fields.Date(string="Promised Date", required=True, tracking=True)
+    amount = fields.Monetary(string="Promised Amount", required=True, tracking=True)
+    residual_at_promise = fields.Monetary(readonly=True, help="Open amount of the invoices when promised.")
+    paid_amount = fields.Monetary(
+        compute="_compute_paid_amount", help="Paid on the invoices since the promise."
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken")],
+        default="open",
+        required=True,
+        tracking=True,
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user)
+    note = fields.Text()
+
+    @api.depends("move_ids.amount_residual_signed", "residual_at_promise")
+    def _compute_paid_amount(self):
+        for promise in self:
+            promise.paid_amount = promise.residual_at_promise - sum(
+                promise.move_ids.mapped("amount_residual_signed")
+            )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for promise in self:
+            if promise.amount <= 0:
+                raise ValidationError(self.env._("The promised amount must be positive."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        for promise in promises:
+            if not promise.move_ids:
+                promise.move_ids = self.env["account.move"].search(
+                    [
+                        ("commercial_partner_id", "=", promise.partner_id.commercial_partner_id.id),
+                        ("company_id", "=", promise.company_id.id),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("amount_residual", ">", 0),
+                    ]
+                )
+            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual_signed"))
+        return promises
+
+    @api.model
+    def _cron_check(self, today=None):
+        """Mark open promises kept (paid) or broken (date passed); escalate the broken ones."""
+        promises = self.search([("state", "=", "open")])
+        promises._check(today)
+
+    def _check(self, today=None):
+        for promise in self:
+            today_ = today or fields.Date.context_today(promise)
+            paid = float_compare(
+                promise.paid_amount, promise.amount, precision_rounding=promise.currency_id.rounding
+            )
+            if paid >= 0:
+                promise.state = "kept"
+            elif promise.date < today_:
+                promise.state = "broken"
+                promise._escalate(today_)
+
+    def _escalate(self, today):
+        """A broken promise: the customer gets the next dunning level for the promised invoices."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda m: m.amount_residual > 0 and not m.dispute_id)
+        if moves:
+            self.env["ar.dunning.communication"]._escalate(self.partner_id, self.company_id, moves, today)

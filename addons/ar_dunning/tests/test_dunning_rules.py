@@ -1,0 +1,64 @@
+from datetime import date, timedelta
+
+from odoo.tests import BaseCase, tagged
+
+from ..models import dunning_rules as rules
+from ..models.dunning_rules import Item, Level
+
+TODAY = date(2026, 11, 24)
+PRE = Level(1, -3)
+L7 = Level(2, 7, min_days_since_previous=5)
+L30 = Level(3, 30, min_amount=100, min_days_since_previous=10)
+L60 = Level(4, 60)
+LEVELS = [L30, PRE, L60, L7]
+
+
+def item(key, days_overdue, amount=100.0, **kw):
+    return Item(key, TODAY - timedelta(days=days_overdue), amount, **kw)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRules(BaseCase):
+    """Which level a customer reaches, without the database."""
+
+    def test_item_level(self):
+        self.assertIsNone(rules.item_level(item(1, -10), LEVELS, TODAY))
+        self.assertEqual(rules.item_level(item(1, -3), LEVELS, TODAY), PRE, "pre-due reminder")
+        self.assertEqual(rules.item_level(item(1, 45), LEVELS, TODAY), L30)
+        self.assertEqual(rules.item_level(item(1, 8, current_days=60), LEVELS, TODAY), L60, "never down")
+
+    def test_highest_level_and_raised_items(self):
+        decision = rules.decide([item(1, 65), item(2, 10), item(3, -20)], LEVELS, TODAY)
+        self.assertEqual(decision.level, L60)
+        self.assertEqual(decision.item_levels, {1: L60, 2: L7})
+        self.assertEqual(decision.amount, 100)
+
+    def test_escalates_as_time_passes(self):
+        items = [item(1, 7)]
+        self.assertEqual(rules.decide(items, LEVELS, TODAY).level, L7)
+        sent = [item(1, 7, current_days=7)]
+        self.assertIsNone(rules.decide(sent, LEVELS, TODAY, TODAY), "same level not sent twice")
+        later = TODAY + timedelta(days=23)
+        self.assertEqual(rules.decide(sent, LEVELS, later, TODAY).level, L30)
+
+    def test_minimum_amount(self):
+        self.assertEqual(rules.decide([item(1, 40, 60)], LEVELS, TODAY).level, L7, "below 100: lower level")
+        self.assertEqual(rules.decide([item(1, 40, 60), item(2, 31, 50)], LEVELS, TODAY).level, L30)
+        self.assertIsNone(rules.decide([item(1, 40, 60, current_days=7)], LEVELS, TODAY))
+
+    def test_minimum_interval(self):
+        items = [item(1, 35, 500, current_days=7)]
+        self.assertIsNone(rules.decide(items, LEVELS, TODAY, TODAY - timedelta(days=9)))
+        self.assertEqual(rules.decide(items, LEVELS, TODAY, TODAY - timedelta(days=10)).level, L30)
+
+    def test_excluded_and_disputed_items_ignored(self):
+        items = [item(1, 70, excluded=True), item(2, 70, disputed=True), item(3, 8)]
+        decision = rules.decide(items, LEVELS, TODAY)
+        self.assertEqual(decision.level, L7)
+        self.assertEqual(set(decision.item_levels), {3})
+        self.assertIsNone(rules.decide(items[:2], LEVELS, TODAY))
+
+    def test_fee_amount(self):
+        self.assertEqual(rules.fee_amount("fixed", 40, 0, 1000), 40)
+        self.assertEqual(rules.fee_amount("percent", 0, 1.5, 1234.56), 18.52)
+        self.assertEqual(rules.fee_amount("none", 40, 5, 1000), 0)

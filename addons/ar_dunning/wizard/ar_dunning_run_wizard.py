@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class ArDunningRunWizard(models.TransientModel):
+    """Start a dunning run by hand: a date, a company, optionally some customers, or a dry run."""
+
+    _name = "ar.dunning.run.wizard"
+    _description = "Start a Dunning Run"
+
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Only Customers",
+        domain="[('parent_id', '=', False)]",
+        help="Leave empty to run over every customer with overdue invoices.",
+    )
+    dry_run = fields.Boolean(help="Only list what the run would do; nothing is created or sent.")
+
+    def action_run(self):
+        """Create the run, execute it and show it."""
+        self.ensure_one()
+        run = self.env["ar.dunning.run"].create(
+            {
+                "date": self.date,
+                "company_id": self.company_id.id,
+                "partner_ids": [fields.Command.set(self.partner_ids.ids)],
+                "dry_run": self.dry_run,
+            }
+        )
+        run.action_start()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "ar.dunning.run",
+            "res_id": run.id,
+            "view_mode": "form",
+        }
