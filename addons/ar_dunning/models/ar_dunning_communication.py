@@ -1,7 +1,7 @@
 import base64
 import logging
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
@@ -170,21 +170,44 @@ class ArDunningCommunication(models.Model):
     # Execution
     # ------------------------------------------------------------------
     def _execute(self):
-        """Execute each communication in its own savepoint: a failure is recorded, others go on.
+        """Execute the communications; a failure is recorded on its communication, others go on.
 
         The plain emails (no attachment) of all the communications are first
-        rendered and queued together, one batch per template; a communication
-        that fails afterwards drops its queued email.
+        rendered and queued together, one batch per template. The
+        communications left with nothing but an activity to do (the usual
+        reminder levels) are then finished together: their activities created
+        in one go and their invoices and statuses marked in a few statements,
+        in one savepoint. The others, and all of a batch that failed, are
+        executed one by one, each in its own savepoint; a communication that
+        fails drops its queued email.
         """
         queued, failed = self._queue_emails()
-        for comm in self - failed:
+        todo = self - failed
+        simple = todo.filtered(lambda c: c in queued and c._only_activity_left())
+        if len(simple) > 1:
             try:
                 with self.env.cr.savepoint():
-                    comm._execute_one(email_queued=comm in queued)
+                    simple._schedule_activities()
+                    simple._mark_sent()
+                todo -= simple
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                _logger.info("Batch of dunning communications failed, executing one by one: %s", error)
+        letters = todo._render_letters()
+        for comm in todo:
+            try:
+                with self.env.cr.savepoint():
+                    comm._execute_one(email_queued=comm in queued, letter=letters.get(comm.id))
             except Exception as error:  # pylint: disable=broad-exception-caught
                 _logger.info("Dunning communication %s failed: %s", comm.id, error)
                 comm.mail_id.sudo().unlink()
                 comm.write({"state": "failed", "error": str(error), "mail_id": False})
+
+    def _only_activity_left(self):
+        """Once the email is queued, the level has at most an activity to schedule."""
+        level = self.level_id
+        return not (
+            level.send_letter or level.set_credit_hold or level.fee_type != "none" or level.server_action_id
+        )
 
     def _queue_emails(self):
         """Queue the emails without attachments in batches per template.
@@ -213,14 +236,44 @@ class ArDunningCommunication(models.Model):
             done |= comms
         return done, failed
 
-    def _execute_one(self, email_queued=False):
+    def _render_letters(self):
+        """``{communication id: PDF}`` of the letters to print, one wkhtmltopdf call per language.
+
+        Odoo splits the PDF of several records per record (one page each, or
+        the ``<h2>`` outline of each letter); when it cannot, or when the
+        rendering fails, the letters are left out and printed one by one.
+        Only outside tests: tests render reports as HTML.
+        """
+        comms = self.filtered(lambda c: c.level_id.send_letter)
+        config = tools.config
+        if len(comms) < 2 or (
+            (config["test_enable"] or config["test_file"])
+            and not self.env.context.get("force_report_rendering")
+        ):
+            return {}
+        letters = {}
+        report = self.env["ir.actions.report"].sudo()
+        for lang, group in comms.grouped(lambda c: c.partner_id.lang).items():
+            try:
+                streams = report.with_context(lang=lang)._render_qweb_pdf_prepare_streams(
+                    "ar_dunning.report_dunning_letter", None, group.ids
+                )
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                _logger.info("Batch of dunning letters failed, printing them one by one: %s", error)
+                continue
+            for comm_id, stream in streams.items():
+                if comm_id and stream.get("stream"):
+                    letters[comm_id] = stream["stream"].getvalue()
+        return letters
+
+    def _execute_one(self, email_queued=False, letter=None):
         """Run every action of the level, then mark the communication and its invoices."""
         self.ensure_one()
         level = self.level_id
         if level.send_email and not email_queued:
             self._action_email()
         if level.send_letter:
-            self._action_letter()
+            self._action_letter(letter)
         if level.create_activity:
             self._action_activity()
         if level.set_credit_hold:
@@ -279,14 +332,15 @@ class ArDunningCommunication(models.Model):
             )
         )
 
-    def _action_letter(self):
-        """Print the dunning letter and keep it on the communication."""
-        content, _ext = (
-            self.env["ir.actions.report"]
-            .sudo()
-            .with_context(lang=self.partner_id.lang)
-            ._render_qweb_pdf("ar_dunning.report_dunning_letter", self.ids)
-        )
+    def _action_letter(self, content=None):
+        """Print the dunning letter (unless already rendered with others) and keep it on the communication."""
+        if content is None:
+            content, _ext = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_context(lang=self.partner_id.lang)
+                ._render_qweb_pdf("ar_dunning.report_dunning_letter", self.ids)
+            )
         name = self.env._(
             "Dunning letter %(customer)s %(date)s.pdf",
             customer=self.partner_id.name,
@@ -306,21 +360,39 @@ class ArDunningCommunication(models.Model):
 
     def _action_activity(self):
         """Schedule the level's activity on the customer for the responsible user."""
-        level = self.level_id
-        user = self._activity_user()
-        activity_type = level.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
-        self.partner_id.sudo().activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=level.activity_summary or level.name,
-            note=self.env._(
-                "Dunning level %(level)s reached: %(amount)s due.",
-                level=level.name,
-                amount=self.currency_id.format(self.amount_due),
-            ),
-            user_id=user.id,
-            date_deadline=self.date,
-        )
-        self.activity_user_id = user
+        self._schedule_activities()
+
+    def _schedule_activities(self):
+        """Schedule the level's activity of each communication whose level has one, in one create."""
+        comms = self.filtered(lambda c: c.level_id.create_activity)
+        if not comms:
+            return
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list, users = [], []
+        for comm in comms:
+            level = comm.level_id
+            user = comm._activity_user()
+            users.append(user.id)
+            vals_list.append(
+                {
+                    "activity_type_id": (level.activity_type_id or todo_type).id,
+                    "summary": level.activity_summary or level.name,
+                    "automated": True,
+                    "note": self.env._(
+                        "Dunning level %(level)s reached: %(amount)s due.",
+                        level=level.name,
+                        amount=comm.currency_id.format(comm.amount_due),
+                    ),
+                    "date_deadline": comm.date,
+                    "res_model_id": model_id,
+                    "res_id": comm.partner_id.id,
+                    "user_id": user.id,
+                }
+            )
+        self.env["mail.activity"].sudo().create(vals_list)
+        for comm, user_id in zip(comms, users, strict=True):
+            comm.activity_user_id = user_id
 
     def _action_credit_hold(self):
         """Put the customer on credit hold in the communication's company."""
@@ -388,33 +460,51 @@ class ArDunningCommunication(models.Model):
         ).run()
 
     def _mark_sent(self):
-        """The communication is sent; its invoices climb to the level, never down.
+        """The communications are sent; their invoices climb to the level, never down.
 
-        The two dunning columns of the invoices are written in SQL: they are
-        the dunning's own bookkeeping, and going through ``account.move.write``
-        (which re-checks and re-syncs the whole entry) would cost more than
-        everything else the run does.
+        The two dunning columns of the invoices are written in SQL, one
+        statement per level and date: they are the dunning's own bookkeeping,
+        and going through ``account.move.write`` (which re-checks and re-syncs
+        the whole entry) would cost more than everything else the run does.
+        The customers' status rows are written grouped by identical values.
         """
-        level = self.level_id
-        by_level = {}
-        for move_id, level_id in self._raised_levels().items():
-            by_level.setdefault(level_id, []).append(move_id)
+        by_level, by_date = {}, {}
+        for comm in self:
+            for move_id, level_id in comm._raised_levels().items():
+                by_level.setdefault(level_id, []).append(move_id)
+            by_date.setdefault(comm.date, []).extend(comm.move_ids.ids)
         moves = self.move_ids
         moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
         for level_id, move_ids in by_level.items():
             self.env.cr.execute(
                 SQL("UPDATE account_move SET dunning_level_id = %s WHERE id = ANY(%s)", level_id, move_ids)
             )
-        self.env.cr.execute(
-            SQL("UPDATE account_move SET dunning_last_date = %s WHERE id = ANY(%s)", self.date, moves.ids)
-        )
+        for date, move_ids in by_date.items():
+            self.env.cr.execute(
+                SQL("UPDATE account_move SET dunning_last_date = %s WHERE id = ANY(%s)", date, move_ids)
+            )
         moves.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "error": False})
-        status = self.env["ar.dunning.customer"].sudo()._for(self.partner_id, self.company_id)
-        values = {"last_reminder_date": max(filter(None, [status.last_reminder_date, self.date]))}
-        if not status.level_id or status.level_id.days <= level.days or status.policy_id != level.policy_id:
-            values["level_id"] = level.id
-        status.write(values)
+        statuses = (
+            self.env["ar.dunning.customer"]
+            .sudo()
+            ._for_many((comm.partner_id.commercial_partner_id.id, comm.company_id.id) for comm in self)
+        )
+        groups = {}
+        for comm in self:
+            status = statuses[comm.partner_id.commercial_partner_id.id, comm.company_id.id]
+            level = comm.level_id
+            values = {"last_reminder_date": max(filter(None, [status.last_reminder_date, comm.date]))}
+            if (
+                not status.level_id
+                or status.level_id.days <= level.days
+                or status.policy_id != level.policy_id
+            ):
+                values["level_id"] = level.id
+            groups.setdefault(tuple(sorted(values.items())), status.browse())
+            groups[tuple(sorted(values.items()))] |= status
+        for values, group in groups.items():
+            group.write(dict(values))
 
     def _raised_levels(self):
         """``{invoice id: level id}`` of the invoices this communication raises.
@@ -424,13 +514,15 @@ class ArDunningCommunication(models.Model):
         promise) raises them all to its level.
         """
         level = self.level_id
-        levels = level.policy_id.level_ids.filtered(lambda lv: lv.days <= level.days).sorted("days")
+        levels = sorted((lv.days, lv.id) for lv in level.policy_id.level_ids if lv.days <= level.days)
         raised = {}
         for move in self.move_ids.sudo():
-            overdue = (self.date - move.invoice_date_due).days if move.invoice_date_due else 0
-            reached = (
-                level if not self.run_id else levels.filtered(lambda lv, days=overdue: lv.days <= days)[-1:]
-            )
-            if reached and (not move.dunning_level_id or move.dunning_level_id.days < reached.days):
-                raised[move.id] = reached.id
+            if not self.run_id:
+                reached = (level.days, level.id)
+            else:
+                overdue = (self.date - move.invoice_date_due).days if move.invoice_date_due else 0
+                reached = max((lv for lv in levels if lv[0] <= overdue), default=None)
+            current = move.dunning_level_id
+            if reached and (not current or current.days < reached[0]):
+                raised[move.id] = reached[1]
         return raised

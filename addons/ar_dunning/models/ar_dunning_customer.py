@@ -28,6 +28,9 @@ class ArDunningCustomer(models.Model):
     last_run_date = fields.Date(
         readonly=True, help="Date of the last dunning run that processed the customer."
     )
+    last_run_id = fields.Many2one(
+        "ar.dunning.run", readonly=True, index="btree_not_null", ondelete="set null"
+    )
     collector_id = fields.Many2one("res.users", readonly=True)
 
     _sql_constraints = [
@@ -48,8 +51,18 @@ class ArDunningCustomer(models.Model):
             "view_mode": "form",
         }
 
-    def _for(self, partner, company):
-        """The status row of ``partner`` (commercial) in ``company``, created if missing."""
-        partner = partner.commercial_partner_id
-        status = self.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
-        return status or self.create({"partner_id": partner.id, "company_id": company.id})
+    def _for_many(self, pairs):
+        """``{(commercial partner id, company id): status}`` of ``pairs`` of ids, missing rows created."""
+        pairs = set(pairs)
+        statuses = self.search(
+            [
+                ("partner_id", "in", list({pid for pid, _cid in pairs})),
+                ("company_id", "in", list({cid for _pid, cid in pairs})),
+            ]
+        )
+        found = {(status.partner_id.id, status.company_id.id): status for status in statuses}
+        missing = sorted(pair for pair in pairs if pair not in found)
+        created = self.create([{"partner_id": pid, "company_id": cid} for pid, cid in missing])
+        for pair, status in zip(missing, created, strict=True):
+            found[pair] = status
+        return found

@@ -1,4 +1,7 @@
 import logging
+import time
+
+import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
@@ -18,6 +21,9 @@ HELD_SQL = """
                  JOIN ar_payment_plan pl ON pl.id = r.plan_id
                 WHERE r.move_id = m.id AND pl.state = 'active')
 """
+
+#: First key of the advisory lock taken while finding or creating a company's run of the day.
+RUN_LOCK_KEY = 0x41524455
 
 #: Counters of a run, incremented batch by batch.
 COUNTERS = (
@@ -81,14 +87,34 @@ class ArDunningRun(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_dunning(self):
-        """Daily run of every company that has dunning levels; resumes today's unfinished run."""
+        """Daily run of every company that has dunning levels; resumes today's unfinished run.
+
+        Several cron jobs running this method at once (see CONFIGURE.md) join
+        the same run of each company and share its customers.
+        """
         self = self.sudo()  # noqa: PLW0642 - the cron covers every company
-        self.env["ar.payment.promise"]._cron_check()
-        self.env["ar.payment.plan"]._cron_check()
-        self._commit()
+
+        def check_promises_and_plans():
+            self.env["ar.payment.promise"]._cron_check()
+            self.env["ar.payment.plan"]._cron_check()
+            self._commit()
+
+        self._retry_serialization(check_promises_and_plans)
         companies = self.env["ar.dunning.level"].search([("policy_id.active", "=", True)]).company_id
         for company in companies:
-            today = fields.Date.context_today(self.with_company(company))
+            run = self._todays_run(company)
+            run.with_company(company)._execute()
+
+    def _todays_run(self, company):
+        """Today's unfinished run of ``company``, created if missing; committed.
+
+        A session advisory lock per company makes a second worker wait until
+        the first one has committed the run it created, then find it.
+        """
+        today = fields.Date.context_today(self.with_company(company))
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK_KEY, company.id))
+        try:
+            self._commit()  # a fresh snapshot, taken after the lock
             run = self.search(
                 [
                     ("company_id", "=", company.id),
@@ -100,7 +126,9 @@ class ArDunningRun(models.Model):
                 limit=1,
             ) or self.create({"company_id": company.id, "date": today})
             self._commit()
-            run.with_company(company)._execute()
+        finally:
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_KEY, company.id))
+        return run
 
     def action_start(self):
         """Run (or resume) the dunning."""
@@ -116,20 +144,88 @@ class ArDunningRun(models.Model):
     # The run
     # ------------------------------------------------------------------
     def _execute(self):
-        """Select the customers, then process them batch by batch with a commit after each."""
+        """Select the customers, then process them batch by batch with a commit after each.
+
+        Several workers may execute the same run at once (two cron jobs, see
+        CONFIGURE.md): each locks the batch's customers ``SKIP LOCKED`` and
+        skips those already done, so each customer is processed by one of
+        them. The counters are computed from the run's communications and
+        statuses at the end, so the workers never write the run's row while
+        they process batches.
+        """
         self.ensure_one()
         if self.state == "done":
             return
-        partner_ids = self._select_customers()
-        if not self.dry_run:
-            self._ensure_statuses(partner_ids)
-        self.write({"state": "running", "customer_count": len(partner_ids)})
-        self._commit()
+        partner_ids = self._retry_serialization(self._prepare)
         for batch in split_every(self.batch_size or 200, partner_ids):
             self._process_batch(list(batch))
             self._commit()
-        self.state = "done"
+        if self.dry_run:
+            self.state = "done"
+            self._commit()
+        else:
+            self._retry_serialization(lambda: self._finish(partner_ids))
+
+    def _prepare(self):
+        """Select the customers, create their status rows, mark the run running; commit."""
+        partner_ids = self._select_customers()
+        if not self.dry_run:
+            self._ensure_statuses(partner_ids)
+        if self.state != "running" or self.customer_count != len(partner_ids):
+            self.write({"state": "running", "customer_count": len(partner_ids)})
         self._commit()
+        return partner_ids
+
+    def _finish(self, partner_ids):
+        """Compute the counters from what the run did; commit.
+
+        The run is done once none of its customers is left: a customer still
+        held by another worker (or left by a worker that died) keeps it
+        running, for that worker to finish it, or for the next start to resume.
+        """
+        counts = dict.fromkeys(COUNTERS[1:], 0)
+        for state, count in self.env["ar.dunning.communication"]._read_group(
+            [("run_id", "=", self.id)], ["state"], ["__count"]
+        ):
+            counts["communication_count"] += count
+            key = {"sent": "sent_count", "to_send": "review_count", "failed": "failed_count"}.get(state)
+            if key:
+                counts[key] += count
+        counts["processed_count"] = self.env["ar.dunning.customer"].search_count(
+            [("last_run_id", "=", self.id)]
+        )
+        failed = self.communication_ids.filtered(lambda c: c.state == "failed")
+        lines = [
+            self.env._("%(customer)s: %(error)s", customer=comm.partner_id.display_name, error=comm.error)
+            for comm in failed
+        ]
+        self.env.cr.execute(
+            SQL(
+                """SELECT COUNT(*) FROM ar_dunning_customer
+                    WHERE company_id = %s AND partner_id = ANY(%s)
+                      AND (last_run_date IS NULL OR last_run_date < %s)""",
+                self.company_id.id,
+                partner_ids,
+                self.date,
+            )
+        )
+        state = "running" if self.env.cr.fetchone()[0] else "done"
+        self.write({**counts, "state": state, "log": "\n".join(lines) or False})
+        self._commit()
+
+    def _retry_serialization(self, func, tries=5):
+        """Call ``func``; on a serialization failure (another worker won a race), roll back and retry."""
+        for attempt in range(tries):
+            try:
+                return func()
+            except psycopg2.errors.SerializationFailure:
+                if attempt == tries - 1:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                _logger.info("Dunning run %s: concurrent update, retrying", self.id)
+                time.sleep(0.1 * (attempt + 1))
+        return None
 
     def _min_level_days(self):
         self.env.cr.execute(
@@ -275,19 +371,6 @@ class ArDunningRun(models.Model):
             return
         comms = self.env["ar.dunning.communication"].create(vals_list)
         comms.filtered("auto")._execute()
-        self._count(
-            processed_count=len(locked),
-            communication_count=len(comms),
-            sent_count=len(comms.filtered(lambda c: c.state == "sent")),
-            review_count=len(comms.filtered(lambda c: c.state == "to_send")),
-            failed_count=len(comms.filtered(lambda c: c.state == "failed")),
-        )
-        self._add_log(
-            [
-                self.env._("%(customer)s: %(error)s", customer=comm.partner_id.display_name, error=comm.error)
-                for comm in comms.filtered(lambda c: c.state == "failed")
-            ]
-        )
 
     def _decide(self, partner, items, status):
         """``(Decision or None, policy)`` for one customer."""
@@ -331,6 +414,7 @@ class ArDunningRun(models.Model):
                 "overdue_amount": sum(it.amount for it in overdue),
                 "oldest_due_date": min((it.due_date for it in overdue), default=False),
                 "last_run_date": self.date,
+                "last_run_id": self.id,
                 "collector_id": partner.ar_collector_id.id,
             }
         )

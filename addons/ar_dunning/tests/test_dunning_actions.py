@@ -1,4 +1,10 @@
+import io
+from unittest.mock import patch
+
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from odoo.addons.base.models.ir_actions_report import IrActionsReport
 
 from .common import ArDunningCommon
 
@@ -69,6 +75,29 @@ class TestDunningActions(ArDunningCommon):
         comm.action_execute()
         self.assertEqual(comm.state, "sent", comm.error)
         self.assertTrue(comm.letter_attachment_id.raw)
+
+    def test_letters_printed_in_one_batch(self):
+        comms = self.env["ar.dunning.communication"]
+        for i in range(3):
+            comms |= self._comm(self.level_30, self._debtor(name=f"Letter {i}", email=f"ap{i}@l.example.com"))
+        calls = []
+
+        def fake_wkhtmltopdf(report, bodies, **kwargs):
+            calls.append(len(bodies))
+            writer = PdfFileWriter()
+            for _body in bodies:
+                writer.add_blank_page(200, 200)
+            stream = io.BytesIO()
+            writer.write(stream)
+            return stream.getvalue()
+
+        with patch.object(IrActionsReport, "_run_wkhtmltopdf", fake_wkhtmltopdf):
+            comms.with_context(force_report_rendering=True).action_execute()
+        self.assertEqual(comms.mapped("state"), ["sent"] * 3, comms.mapped("error"))
+        self.assertEqual(calls, [3], "one wkhtmltopdf call for the three letters")
+        for comm in comms:
+            reader = PdfFileReader(io.BytesIO(comm.letter_attachment_id.raw))
+            self.assertEqual(len(reader.pages), 1, "each communication keeps its own letter")
 
     def test_activity_for_the_right_user(self):
         debtor = self._debtor(user_id=self.rep.id)
