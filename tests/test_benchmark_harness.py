@@ -48,3 +48,24 @@ def test_credit_check_benchmark_runs(tmp_path):
     assert set(rows) == {"50"}
     assert float(rows["50"][PLAIN]) > 0
     assert float(rows["50"][CHECK]) > 0
+
+
+DUNNING_SCRIPT = REPO_ROOT / "tests" / "benchmarks" / "bench_dunning_run.py"
+
+
+def test_dunning_run_benchmark_runs(tmp_path):
+    """bench_dunning_run.py with 5 customers of 2 invoices in batches of 2, cleaned up after."""
+    out = tmp_path / "bench_dunning_run.md"
+    _env("AR_ODOO_ARGS")
+    cmd = [_env("AR_ODOO_PYTHON"), str(DUNNING_SCRIPT), "--db", _env("AR_TEST_DB")]
+    cmd += ["--customers", "5", "--invoices", "2", "--batch-size", "2", "--out", str(out), "--cleanup"]
+    result = subprocess.run(
+        cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "TZ": "UTC"}
+    )
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    lines = [line for line in out.read_text().splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    row = dict(zip(header, (cell.strip() for cell in lines[2].strip("|").split("|")), strict=True))
+    assert (row["customers"], row["invoices"], row["communications"]) == ("5", "10", "5")
+    assert (row["one comm + one email"], row["duplicates"]) == ("5 / 5", "0")
+    assert float(row["wall s"]) > 0

@@ -20,6 +20,10 @@
         "views/ar_credit_release_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_credit_control_menus.xml",
+        "views/ar_aging_report_views.xml",
+        "views/ar_credit_kpi_views.xml",
+        "views/ar_payment_behaviour_views.xml",
+        "views/ar_credit_dashboard_views.xml",
     ],
     "demo": [
         "demo/ar_credit_grade_demo.xml",

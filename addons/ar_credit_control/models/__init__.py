@@ -7,3 +7,4 @@ from . import ar_credit_balance
 from . import ar_credit_release
 from . import sale_order
 from . import account_move
+from . import ar_payment_behaviour

@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
 from .credit_rules import CreditPolicy
 from .credit_scoring import DEFAULT_WEIGHTS
 
@@ -133,3 +134,35 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    # Receivables aging
+    ar_aging_buckets = fields.Char(
+        string="Aging Buckets",
+        default=DEFAULT_BUCKETS,
+        required=True,
+        help="Upper bounds in days past due, comma-separated: 0,30,60,90,120 gives current (not due), "
+        "1-30, 31-60, 61-90, 91-120 and over 120 days.",
+    )
+
+    @api.constrains("ar_aging_buckets")
+    def _check_ar_aging_buckets(self):
+        for company in self:
+            company._ar_aging_buckets()
+
+    def _ar_aging_buckets(self):
+        """The company's aging buckets (:class:`AgingBuckets`); ValidationError when invalid."""
+        self.ensure_one()
+        try:
+            return parse_buckets(self.ar_aging_buckets)
+        except AgingBucketError as error:
+            raise ValidationError(
+                self.env._(
+                    "Invalid aging buckets %(buckets)r: %(reason)s",
+                    buckets=self.ar_aging_buckets,
+                    reason=error.args[0],
+                )
+            ) from error
+
+    def _ar_aging_labels(self):
+        """Translated labels of the company's aging buckets."""
+        return self._ar_aging_buckets().labels(current=self.env._("Current"))

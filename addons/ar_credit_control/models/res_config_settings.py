@@ -30,3 +30,4 @@ class ResConfigSettings(models.TransientModel):
     ar_weight_collateral = fields.Float(related="company_id.ar_weight_collateral", readonly=False)
     ar_weight_conditions = fields.Float(related="company_id.ar_weight_conditions", readonly=False)
     ar_weight_behaviour = fields.Float(related="company_id.ar_weight_behaviour", readonly=False)
+    ar_aging_buckets = fields.Char(related="company_id.ar_aging_buckets", readonly=False)

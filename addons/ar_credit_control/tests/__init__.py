@@ -9,3 +9,7 @@ from . import test_credit_check
 from . import test_concurrency
 from . import test_daily_review
 from . import test_tours
+from . import test_aging
+from . import test_kpi
+from . import test_payment_behaviour
+from . import test_dashboard

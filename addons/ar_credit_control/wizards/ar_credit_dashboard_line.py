@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class ArCreditDashboardLine(models.TransientModel):
+    """A figure of the dashboard: the open amount of an aging bucket or a top overdue customer."""
+
+    _name = "ar.credit.dashboard.line"
+    _description = "Credit Control Dashboard Line"
+    _order = "kind, sequence"
+
+    dashboard_id = fields.Many2one("ar.credit.dashboard", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    kind = fields.Selection([("bucket", "Aging Bucket"), ("customer", "Overdue Customer")], required=True)
+    sequence = fields.Integer()
+    name = fields.Char(string="Bucket")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    amount = fields.Monetary()
+
+    def action_open_partner(self):
+        """Open the customer's form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
