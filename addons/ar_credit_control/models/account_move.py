@@ -26,7 +26,7 @@ class AccountMove(models.Model):
         if self.line_ids.sale_line_ids:
             return
         partner = self.commercial_partner_id.with_company(company)
-        self.env.cr.execute("UPDATE res_partner SET id = id WHERE id = %s", [partner.id])
+        partner._ar_lock_credit()
         currency = company.currency_id
         amount = currency.round(abs(self.amount_total_signed))
         figures = partner._ar_credit_figures(company)

@@ -136,6 +136,16 @@ class ResPartner(models.Model):
             overdue_amounts=overdue_amounts,
         )
 
+    def _ar_lock_credit(self):
+        """Lock this commercial partner's row until the end of the transaction.
+
+        The row is also touched, so a concurrent transaction that read the
+        customer's exposure before this one commits fails to serialize and is
+        retried by Odoo on fresh data, instead of passing on the same headroom.
+        """
+        self.ensure_one()
+        self.env.cr.execute("UPDATE res_partner SET id = id WHERE id = %s", [self.id])
+
     def _ar_customer_credit(self):
         """This partner's credit settings in the current company, as a CustomerCredit."""
         self.ensure_one()

@@ -102,10 +102,7 @@ class SaleOrder(models.Model):
         return super().action_confirm()
 
     def _ar_lock_partner(self):
-        self.env.cr.execute(
-            "UPDATE res_partner SET id = id WHERE id = %s",
-            [self.partner_id.commercial_partner_id.id],
-        )
+        self.partner_id.commercial_partner_id._ar_lock_credit()
 
     def _ar_credit_check(self, pending=0.0):
         """Check one order; refuse (block mode) or record a warning (warn mode)."""
