@@ -20,6 +20,7 @@
         "views/ar_insurance_declaration_views.xml",
         "views/res_partner_views.xml",
         "views/ar_insurance_menus.xml",
+        "views/ar_credit_dashboard_views.xml",
     ],
     "demo": [
         "demo/ar_insurance_policy_demo.xml",

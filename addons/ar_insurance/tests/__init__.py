@@ -6,3 +6,4 @@ from . import test_notifications
 from . import test_claims
 from . import test_declaration
 from . import test_security
+from . import test_dashboard
