@@ -9,4 +9,3 @@ from . import ar_insurance_declaration
 from . import ar_insurance_declaration_line
 from . import res_partner
 from . import ar_credit_assessment
-from . import ar_credit_dashboard
