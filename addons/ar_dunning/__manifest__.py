@@ -25,10 +25,18 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_dunning_menus.xml",
+        "data/ar_statement_data.xml",
+        "report/ar_statement_report.xml",
+        "views/ar_statement_views.xml",
+        "views/portal_templates.xml",
+        "views/ar_credit_dashboard_views.xml",
     ],
     "demo": [
         "demo/ar_dunning_policy_demo.xml",
         "demo/ar_dunning_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ar_dunning/static/tests/tours/*.js"],
+    },
     "application": True,
 }

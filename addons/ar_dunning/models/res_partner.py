@@ -39,6 +39,22 @@ class ResPartner(models.Model):
     ar_dunning_communication_count = fields.Integer(compute="_compute_ar_dunning_counts")
     ar_dispute_count = fields.Integer(compute="_compute_ar_dunning_counts")
     ar_collection_log_count = fields.Integer(compute="_compute_ar_dunning_counts")
+    ar_statement_frequency = fields.Selection(
+        [("none", "None"), ("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        string="Statement of Account",
+        default="none",
+        tracking=True,
+        help="Statements are queued by email on the 1st of the month for the month (or quarter) just ended.",
+    )
+    ar_statement_last_date = fields.Date(
+        string="Last Statement",
+        readonly=True,
+        copy=False,
+        help="End of the period of the last statement sent.",
+    )
+    ar_balance_confirmation_ids = fields.One2many(
+        "ar.balance.confirmation", "partner_id", string="Balance Confirmations"
+    )
 
     @api.depends_context("company")
     def _compute_ar_dunning_status(self):
@@ -106,3 +122,7 @@ class ResPartner(models.Model):
     def action_ar_open_collection_log(self):
         """Collection log of this customer."""
         return self._ar_open_related("ar.collection.log", self.env._("Collection Log"))
+
+    def action_ar_send_statement(self):
+        """Open the statement of account wizard for these customers."""
+        return self.env["ar.statement.wizard"]._open_for(self.commercial_partner_id)

@@ -6,3 +6,6 @@ from . import test_dunning_actions
 from . import test_dispute_log
 from . import test_promise_plan
 from . import test_dunning_concurrency
+from . import test_statement
+from . import test_statement_portal
+from . import test_dashboard

@@ -1,0 +1,41 @@
+/** @odoo-module **/
+// Tour of the customer portal statement, driven by tests/test_statement_portal.py (which creates the data).
+
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("ar_portal_confirm_and_dispute", {
+    steps: () => [
+        {
+            content: "The statement shows the balance",
+            trigger: ".o_ar_balance",
+        },
+        {
+            content: "Write a note for the confirmation",
+            trigger: ".o_ar_confirm_form input[name='note']",
+            run: "edit Balance agreed",
+        },
+        {
+            content: "Confirm the balance",
+            trigger: ".o_ar_confirm_balance",
+            run: "click",
+        },
+        {
+            content: "The confirmation is recorded",
+            trigger: ".o_ar_confirmed",
+        },
+        {
+            content: "Give the reason of the dispute",
+            trigger: ".o_ar_dispute_form input[name='reason']",
+            run: "edit Goods damaged on delivery",
+        },
+        {
+            content: "Dispute the invoice",
+            trigger: ".o_ar_dispute",
+            run: "click",
+        },
+        {
+            content: "The dispute is recorded",
+            trigger: ".o_ar_disputed",
+        },
+    ],
+});

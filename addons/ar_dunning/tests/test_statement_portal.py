@@ -1,0 +1,116 @@
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.ar_credit_control.tests.common import ArCreditHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPortal(ArCreditHttpCommon):
+    """The customer portal statement: each customer sees and acts on its own account only."""
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("ar_dunning.group_ar_dunning_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer_a = cls._customer(name="Portal Customer A")
+        cls.customer_b = cls._customer(name="Portal Customer B")
+        cls.invoice_a = cls._invoice(cls.customer_a, 500)
+        cls.invoice_b = cls._invoice(cls.customer_b, 700)
+        cls.user_a = cls._portal_user(cls.customer_a, "ar_portal_a")
+        cls.user_b = cls._portal_user(cls.customer_b, "ar_portal_b")
+
+    @classmethod
+    def _portal_user(cls, customer, login):
+        contact = cls.env["res.partner"].create(
+            {"name": f"{customer.name} Contact", "parent_id": customer.id, "email": f"{login}@example.com"}
+        )
+        return new_test_user(
+            cls.env, login=login, password=login, groups="base.group_portal", partner_id=contact.id
+        )
+
+    def _disputes(self, invoice):
+        return self.env["ar.dispute"].search([("move_id", "=", invoice.id)])
+
+    def test_customer_sees_own_statement(self):
+        self.authenticate(self.user_a.login, self.user_a.login)
+        response = self.url_open("/my/statement")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.invoice_a.name, response.text)
+        self.assertNotIn(self.invoice_b.name, response.text)
+        response = self.url_open("/my/statement/pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        home = self.url_open("/my/home")
+        self.assertIn("Statement of Account", home.text)
+
+    @mute_logger("odoo.http")
+    def test_other_customer_is_refused(self):
+        self.authenticate(self.user_a.login, self.user_a.login)
+        response = self.url_open(f"/my/statement/pdf?partner_id={self.customer_b.id}")
+        self.assertIn(response.status_code, (403, 404))
+        response = self.url_open(
+            f"/my/statement/dispute/{self.invoice_b.id}",
+            data={"reason": "Not mine", "csrf_token": self._csrf()},
+        )
+        self.assertIn(response.status_code, (403, 404))
+        self.assertFalse(self._disputes(self.invoice_b))
+        response = self.url_open(
+            "/my/statement/promise",
+            data={
+                "date": "2099-01-01",
+                "amount": "10",
+                "move_ids": str(self.invoice_b.id),
+                "csrf_token": self._csrf(),
+            },
+        )
+        self.assertIn(response.status_code, (403, 404))
+        self.assertFalse(self.env["ar.payment.promise"].search([("partner_id", "=", self.customer_a.id)]))
+
+    def _csrf(self):
+        """A CSRF token of the current session, read from the statement page."""
+        page = self.url_open("/my/statement").text
+        marker = 'name="csrf_token" value="'
+        start = page.index(marker) + len(marker)
+        return page[start : page.index('"', start)]
+
+    def test_dispute_confirm_and_promise(self):
+        self.authenticate(self.user_a.login, self.user_a.login)
+        response = self.url_open(
+            f"/my/statement/dispute/{self.invoice_a.id}",
+            data={"reason": "Wrong price", "amount": "200", "csrf_token": self._csrf()},
+        )
+        self.assertEqual(response.status_code, 200)
+        dispute = self._disputes(self.invoice_a)
+        self.assertEqual((dispute.amount, dispute.reason, dispute.state), (200, "Wrong price", "open"))
+        self.url_open("/my/statement/confirm", data={"note": "OK", "csrf_token": self._csrf()})
+        confirmation = self.env["ar.balance.confirmation"].search([("partner_id", "=", self.customer_a.id)])
+        self.assertEqual(
+            (confirmation.balance, confirmation.note, confirmation.user_id), (500, "OK", self.user_a)
+        )
+        self.assertIn("confirmed", self.customer_a.message_ids[0].body)
+        self.url_open(
+            "/my/statement/promise",
+            data={
+                "date": "2099-01-01",
+                "amount": "300",
+                "move_ids": str(self.invoice_a.id),
+                "csrf_token": self._csrf(),
+            },
+        )
+        promise = self.env["ar.payment.promise"].search([("partner_id", "=", self.customer_a.id)])
+        self.assertEqual((promise.amount, promise.move_ids), (300, self.invoice_a))
+
+    def test_dunning_letters_page(self):
+        self.authenticate(self.user_a.login, self.user_a.login)
+        response = self.url_open("/my/dunning")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Reminders and Letters", response.text)
+
+    def test_tour_confirm_and_dispute(self):
+        self.start_tour("/my/statement", "ar_portal_confirm_and_dispute", login=self.user_a.login)
+        self.assertEqual(self._disputes(self.invoice_a).reason, "Goods damaged on delivery")
+        confirmation = self.env["ar.balance.confirmation"].search([("partner_id", "=", self.customer_a.id)])
+        self.assertEqual(confirmation.note, "Balance agreed")
