@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.ar_credit_control.tests.common import ArCreditCommon
+from odoo.addons.base.models.ir_actions_report import IrActionsReport
 
 from ..models.ar_statement import ArStatement, statement_period
 
@@ -63,11 +64,22 @@ class TestStatement(ArCreditCommon):
         )
         self.assertIn(self.invoice.name, html.decode())
         self.assertIn("Opening Balance", html.decode())
-        pdf, fmt = report._render_qweb_pdf(
-            "ar_dunning.action_report_customer_statement", self.customer.ids, data
-        )
-        self.assertEqual(fmt, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
+        # wkhtmltopdf itself is replaced: in a TransactionCase it would fetch the report's
+        # assets from this test server, which waits for the test's own transaction
+        bodies = []
+
+        def fake_wkhtmltopdf(report, html_bodies, **kwargs):
+            bodies.extend(html_bodies)
+            return b"%PDF-1.4 fake"
+
+        with patch.object(IrActionsReport, "_run_wkhtmltopdf", fake_wkhtmltopdf):
+            pdf, fmt = report._render_qweb_pdf(
+                "ar_dunning.action_report_customer_statement", self.customer.ids, data
+            )
+        self.assertEqual((fmt, pdf), ("pdf", b"%PDF-1.4 fake"))
+        self.assertEqual(len(bodies), 1)
+        self.assertIn(self.invoice.name, bodies[0])
+        self.assertIn("Closing Balance", bodies[0])
 
     def test_statement_period(self):
         self.assertEqual(statement_period(date(2026, 3, 1), "monthly"), (date(2026, 2, 1), date(2026, 2, 28)))
