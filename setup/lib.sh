@@ -209,5 +209,6 @@ db_exists() {
 }
 
 drop_db() {
-    PGPASSWORD="$AR_DB_PASSWORD" dropdb --if-exists -h "$AR_DB_HOST" -p "$AR_DB_PORT" -U "$AR_DB_USER" "$1"
+    # --force: a server or test left running on the database must not stop a fresh run
+    PGPASSWORD="$AR_DB_PASSWORD" dropdb --if-exists --force -h "$AR_DB_HOST" -p "$AR_DB_PORT" -U "$AR_DB_USER" "$1"
 }

@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
 done
 
 prepare chromium
-OUT="$AR_HOME/test-run"; mkdir -p "$OUT"
+OUT="$AR_HOME/test-run/$DB"; mkdir -p "$OUT"
 ODOO_LOG="$OUT/odoo-tests.log"; JUNIT="$OUT/pytest.xml"
 rm -f "$ODOO_LOG" "$JUNIT"
 drop_db "$DB"
