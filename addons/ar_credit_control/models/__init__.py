@@ -8,3 +8,4 @@ from . import ar_credit_release
 from . import sale_order
 from . import account_move
 from . import ar_payment_behaviour
+from . import ar_credit_api

@@ -13,3 +13,4 @@ from . import test_aging
 from . import test_kpi
 from . import test_payment_behaviour
 from . import test_dashboard
+from . import test_tour_apps

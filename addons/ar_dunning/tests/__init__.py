@@ -9,3 +9,4 @@ from . import test_dunning_concurrency
 from . import test_statement
 from . import test_statement_portal
 from . import test_dashboard
+from . import test_tours
