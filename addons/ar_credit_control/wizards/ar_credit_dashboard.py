@@ -30,6 +30,10 @@ class ArCreditDashboard(models.TransientModel):
         "ar.credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "customer")], readonly=True
     )
 
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Credit Dashboard")
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
