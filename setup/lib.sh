@@ -212,3 +212,22 @@ drop_db() {
     # --force: a server or test left running on the database must not stop a fresh run
     PGPASSWORD="$AR_DB_PASSWORD" dropdb --if-exists --force -h "$AR_DB_HOST" -p "$AR_DB_PORT" -U "$AR_DB_USER" "$1"
 }
+
+# run_benchmark DB ADDON SCRIPT ARGS...: prepare the machine, create DB with
+# ADDON (no demo data) the first time (update ADDON on later runs), then run the benchmark SCRIPT on it with
+# the Odoo command line exported as AR_ODOO_ARGS (what the scripts read).
+run_benchmark() {
+    local db="$1" addon="$2" script="$3"; shift 3
+    prepare
+    odoo_base_args
+    if ! db_exists "$db"; then
+        log "Creating the benchmark database $db ($addon, no demo data)"
+        odoo -d "$db" -i "$addon" --without-demo=all --stop-after-init --log-level=warn
+    else
+        log "Updating $addon in the benchmark database $db"
+        odoo -d "$db" -u "$addon" --stop-after-init --log-level=warn
+    fi
+    AR_ODOO_ARGS="$(printf '%s\n' "${ODOO_ARGS[@]}")"; export AR_ODOO_ARGS
+    cd "$REPO_ROOT"
+    TZ=UTC exec "$VPY" "$script" --db "$db" "$@"
+}

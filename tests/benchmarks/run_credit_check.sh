@@ -9,14 +9,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../setup/lib.sh"
 parse_common_args "$@"
 set -- "${REMAINING_ARGS[@]+"${REMAINING_ARGS[@]}"}"
 case "${1:-}" in -h|--help) sed -n '2,7p' "$0"; exit 0 ;; esac
-DB="${AR_BENCH_DB:-ar_bench}"
-
-prepare
-odoo_base_args
-if ! db_exists "$DB"; then
-    log "Creating the benchmark database $DB (ar_credit_control, no demo data)"
-    odoo -d "$DB" -i ar_credit_control --without-demo=all --stop-after-init --log-level=warn
-fi
-AR_ODOO_ARGS="$(printf '%s\n' "${ODOO_ARGS[@]}")"; export AR_ODOO_ARGS
-cd "$REPO_ROOT"
-TZ=UTC exec "$VPY" tests/benchmarks/bench_credit_check.py --db "$DB" "$@"
+run_benchmark "${AR_BENCH_DB:-ar_bench}" ar_credit_control tests/benchmarks/bench_credit_check.py "$@"
