@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,23 @@ class RpcUser:
             kwargs,
         )
 
+    def ref(self, xmlid):
+        """Database id of the record with this XML id."""
+        module, name = xmlid.split(".")
+        return self.execute("ir.model.data", "check_object_reference", module, name)[1]
+
+
+def create_user(admin, rpc, prefix, groups):
+    """Create an internal user in ``groups`` (XML ids) through RPC and log in as it."""
+    login = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    group_ids = [admin.ref(xmlid) for xmlid in groups]
+    admin.execute(
+        "res.users",
+        "create",
+        {"name": prefix, "login": login, "password": login, "groups_id": [[6, 0, group_ids]]},
+    )
+    return rpc.login(login, login)
+
 
 def _require_env(name):
     value = os.environ.get(name)
@@ -150,3 +168,16 @@ def rpc(odoo_server):
 @pytest.fixture(scope="session")
 def admin(rpc):
     return rpc.login("admin", "admin")
+
+
+@pytest.fixture(scope="module")
+def company_id(admin):
+    """The admin's company, in block mode for the tests of a module (restored after)."""
+    [user] = admin.execute("res.users", "read", [admin.uid], ["company_id"])
+    company = user["company_id"][0]
+    previous = admin.execute("res.company", "read", [company], ["ar_credit_check_mode"])[0]
+    admin.execute("res.company", "write", [company], {"ar_credit_check_mode": "block"})
+    yield company
+    admin.execute(
+        "res.company", "write", [company], {"ar_credit_check_mode": previous["ar_credit_check_mode"]}
+    )

@@ -3,36 +3,14 @@
 import uuid
 
 import pytest
-from conftest import RpcError
-
-
-def _ref(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin.execute("ir.model.data", "check_object_reference", module, name)[1]
-
-
-@pytest.fixture(scope="module")
-def company_id(admin):
-    [user] = admin.execute("res.users", "read", [admin.uid], ["company_id"])
-    company = user["company_id"][0]
-    previous = admin.execute("res.company", "read", [company], ["ar_credit_check_mode"])[0]
-    admin.execute("res.company", "write", [company], {"ar_credit_check_mode": "block"})
-    yield company
-    admin.execute(
-        "res.company", "write", [company], {"ar_credit_check_mode": previous["ar_credit_check_mode"]}
-    )
+from conftest import RpcError, create_user
 
 
 @pytest.fixture(scope="module")
 def rep(admin, rpc):
-    login = f"rpc-rep-{uuid.uuid4().hex[:8]}"
-    groups = [_ref(admin, "sales_team.group_sale_salesman"), _ref(admin, "base.group_partner_manager")]
-    admin.execute(
-        "res.users",
-        "create",
-        {"name": "RPC Sales Rep", "login": login, "password": login, "groups_id": [[6, 0, groups]]},
+    return create_user(
+        admin, rpc, "rpc-rep", ["sales_team.group_sale_salesman", "base.group_partner_manager"]
     )
-    return rpc.login(login, login)
 
 
 @pytest.fixture

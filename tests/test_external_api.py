@@ -6,35 +6,11 @@ import xmlrpc.client
 from datetime import date, timedelta
 
 import pytest
-from conftest import RpcError
-
-
-def _ref(admin, xmlid):
-    module, name = xmlid.split(".")
-    return admin.execute("ir.model.data", "check_object_reference", module, name)[1]
+from conftest import RpcError, create_user
 
 
 def _user(admin, rpc, name, groups):
-    login = f"api-{name}-{uuid.uuid4().hex[:8]}"
-    group_ids = [_ref(admin, xmlid) for xmlid in groups]
-    admin.execute(
-        "res.users",
-        "create",
-        {"name": f"API {name}", "login": login, "password": login, "groups_id": [[6, 0, group_ids]]},
-    )
-    return rpc.login(login, login)
-
-
-@pytest.fixture(scope="module")
-def company_id(admin):
-    [user] = admin.execute("res.users", "read", [admin.uid], ["company_id"])
-    company = user["company_id"][0]
-    previous = admin.execute("res.company", "read", [company], ["ar_credit_check_mode"])[0]
-    admin.execute("res.company", "write", [company], {"ar_credit_check_mode": "block"})
-    yield company
-    admin.execute(
-        "res.company", "write", [company], {"ar_credit_check_mode": previous["ar_credit_check_mode"]}
-    )
+    return create_user(admin, rpc, f"api-{name}", groups)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,7 @@
 """The three apps, seen from outside through JSON-RPC on a running server."""
 
-import uuid
-
 import pytest
-from conftest import ADDONS, RpcError
+from conftest import ADDONS, RpcError, create_user
 
 
 def test_three_apps_installed(admin):
@@ -26,20 +24,7 @@ def test_menus_reachable_for_admin(admin):
 
 @pytest.fixture(scope="module")
 def salesperson(admin, rpc):
-    login = f"rep-{uuid.uuid4().hex[:8]}"
-    group_ids = [
-        admin.execute("ir.model.data", "check_object_reference", module, name)[1]
-        for module, name in (
-            ("sales_team", "group_sale_salesman"),
-            ("base", "group_partner_manager"),
-        )
-    ]
-    admin.execute(
-        "res.users",
-        "create",
-        {"name": "RPC Rep", "login": login, "password": login, "groups_id": [[6, 0, group_ids]]},
-    )
-    return rpc.login(login, login)
+    return create_user(admin, rpc, "rep", ["sales_team.group_sale_salesman", "base.group_partner_manager"])
 
 
 def test_salesperson_cannot_raise_a_limit_over_rpc(admin, salesperson):
