@@ -1,8 +1,11 @@
 import contextlib
 from datetime import timedelta
 
-from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.modules.registry import Registry
+from odoo.sql_db import db_connect
+from odoo.tests import BaseCase, TransactionCase, new_test_user
+from odoo.tests.common import get_db_name
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon, AccountTestInvoicingHttpCommon
 
@@ -123,3 +126,38 @@ class ArCreditHttpCommon(ArCreditCommon, AccountTestInvoicingHttpCommon):
         """Run what the rollback of a refused request runs (its post-rollback hooks)."""
         self.env.cr.postrollback.run()
         self.env.invalidate_all()
+
+
+@contextlib.contextmanager
+def registry_lock_released():
+    """Let other threads reach the registry while this one waits for them.
+
+    The test runner holds ``Registry._lock`` (a re-entrant lock) around the
+    whole post-install test run; a worker thread building an Environment
+    needs it, as an HTTP worker would in a running server.
+    """
+    lock = Registry._lock
+    state = lock._release_save() if lock._is_owned() else None
+    try:
+        yield
+    finally:
+        if state is not None:
+            lock._acquire_restore(state)
+
+
+class ArCommittedDataCase(BaseCase):
+    """Tests whose workers run in threads on their own connections, as HTTP or
+    cron workers would: their data is committed, so each test deletes it again."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dbname = get_db_name()
+
+    def _committed(self, func):
+        """Run ``func(env)`` in a transaction of its own, committed; return its result."""
+        with db_connect(self.dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            result = func(env)
+            cr.commit()  # pylint: disable=invalid-commit
+            return result

@@ -1,4 +1,3 @@
-import contextlib
 import threading
 import time
 import uuid
@@ -6,53 +5,24 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.sql_db import db_connect
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.ar_credit_control.models.sale_order import SaleOrder
 
-
-@contextlib.contextmanager
-def registry_lock_released():
-    """Let other threads reach the registry while this one waits for them.
-
-    The test runner holds ``Registry._lock`` (a re-entrant lock) around the
-    whole post-install test run; a worker thread building an Environment
-    needs it, as an HTTP worker would in a running server.
-    """
-    lock = Registry._lock
-    state = lock._release_save() if lock._is_owned() else None
-    try:
-        yield
-    finally:
-        if state is not None:
-            lock._acquire_restore(state)
+from .common import ArCommittedDataCase, registry_lock_released
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentConfirmations(BaseCase):
+class TestConcurrentConfirmations(ArCommittedDataCase):
     """Two people confirming orders for one customer at the same moment.
 
     Each confirmation runs in its own thread, on its own database connection,
     as two HTTP workers would (with Odoo's retry on serialization failures).
     The limit is 1,000 and each order is 600: exactly one may pass.
     """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = get_db_name()
-
-    def _committed(self, func):
-        with db_connect(self.dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            result = func(env)
-            cr.commit()  # pylint: disable=invalid-commit
-            return result
 
     def _setup(self, env):
         company = env["res.company"].create(

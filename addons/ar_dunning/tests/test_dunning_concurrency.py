@@ -6,11 +6,10 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.sql_db import db_connect
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.ar_credit_control.tests.test_concurrency import registry_lock_released
+from odoo.addons.ar_credit_control.tests.common import ArCommittedDataCase, registry_lock_released
 
 from ..models.ar_dunning_run import ArDunningRun
 
@@ -20,7 +19,7 @@ class CrashError(Exception):
 
 
 @tagged("post_install", "-at_install")
-class TestDunningWorkers(BaseCase):
+class TestDunningWorkers(ArCommittedDataCase):
     """Two cron workers on one run, and a worker killed between batches, with real commits.
 
     The data is committed (each worker has its own connection, as two cron
@@ -28,18 +27,6 @@ class TestDunningWorkers(BaseCase):
     """
 
     customers = 6
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dbname = get_db_name()
-
-    def _committed(self, func):
-        with db_connect(self.dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            result = func(env)
-            cr.commit()  # pylint: disable=invalid-commit
-            return result
 
     def _setup(self, env):
         company = env.ref("base.main_company")
