@@ -60,6 +60,39 @@ class ResCompany(models.Model):
             if company.ar_credit_grace_percent < 0 or company.ar_credit_overdue_tolerance_days < 0:
                 raise ValidationError(self.env._("Grace percentage and tolerance days cannot be negative."))
 
+    # Provisions for doubtful receivables and write-offs (issue 10)
+    ar_allowance_account_id = fields.Many2one(
+        "account.account",
+        string="Allowance Account",
+        check_company=True,
+        help="Allowance for doubtful receivables (contra-asset): credited by provisions, debited by write-offs.",
+    )
+    ar_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-Debt Expense Account",
+        check_company=True,
+        help="Expense account debited when the provision grows (credited when it is released).",
+    )
+    ar_provision_journal_id = fields.Many2one(
+        "account.journal",
+        string="Provision Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Miscellaneous journal of the provision and write-off entries.",
+    )
+    ar_write_off_threshold = fields.Monetary(
+        string="Write-off Second Approval Above",
+        currency_field="currency_id",
+        help="Write-offs above this amount (company currency) need the approval of a second credit manager. "
+        "Zero: every write-off needs it.",
+    )
+
+    @api.constrains("ar_write_off_threshold")
+    def _check_ar_write_off_threshold(self):
+        for company in self:
+            if company.ar_write_off_threshold < 0:
+                raise ValidationError(self.env._("The write-off approval threshold cannot be negative."))
+
     def _ar_credit_policy(self):
         """The company's settings as a :class:`CreditPolicy`."""
         self.ensure_one()

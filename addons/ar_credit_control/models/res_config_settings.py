@@ -31,3 +31,7 @@ class ResConfigSettings(models.TransientModel):
     ar_weight_conditions = fields.Float(related="company_id.ar_weight_conditions", readonly=False)
     ar_weight_behaviour = fields.Float(related="company_id.ar_weight_behaviour", readonly=False)
     ar_aging_buckets = fields.Char(related="company_id.ar_aging_buckets", readonly=False)
+    ar_allowance_account_id = fields.Many2one(related="company_id.ar_allowance_account_id", readonly=False)
+    ar_bad_debt_account_id = fields.Many2one(related="company_id.ar_bad_debt_account_id", readonly=False)
+    ar_provision_journal_id = fields.Many2one(related="company_id.ar_provision_journal_id", readonly=False)
+    ar_write_off_threshold = fields.Monetary(related="company_id.ar_write_off_threshold", readonly=False)
