@@ -187,10 +187,40 @@ prepare() {
     ensure_venv
 }
 
+# ensure_oca_peers: the OCA 18.0 peers of tests/benchmarks/requirements-peers.txt
+# (PyPI wheels, without their dependency on an "odoo" package) unpacked once
+# under $AR_HOME; sets OCA_PEERS_PATH, which odoo_base_args then adds to the
+# addons path.  Only the side-by-side benchmarks install them, in databases of
+# their own.
+ensure_oca_peers() {
+    local pins="$REPO_ROOT/tests/benchmarks/requirements-peers.txt" dir
+    dir="$AR_HOME/oca-peers-$(sha256sum "$pins" | cut -c1-12)"
+    if [ ! -f "$dir/.complete" ]; then
+        log "Fetching the OCA peers for the side-by-side benchmarks from PyPI"
+        rm -rf "$dir"; mkdir -p "$dir/wheels" "$dir/addons"
+        "$VPY" -m pip download -q --no-deps -d "$dir/wheels" -r "$pins" 2>&1 | { grep -v "is ignored" >&2 || true; } \
+            || die "pip could not download the OCA peers (is PyPI reachable?)"
+        "$VPY" - "$dir" <<'PY' || die "Could not unpack the OCA peers"
+import pathlib, sys, zipfile
+root = pathlib.Path(sys.argv[1])
+for wheel in (root / "wheels").glob("*.whl"):
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if member.startswith("odoo/addons/") and not member.endswith("/"):
+                target = root / "addons" / member[len("odoo/addons/"):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(member))
+PY
+        touch "$dir/.complete"
+    fi
+    OCA_PEERS_PATH="$dir/addons"
+}
+
 # The Odoo command line for the suite: python, addons path and database access.
 odoo_base_args() {
     local paths="$REPO_ROOT/addons,$ODOO_ROOT/odoo/addons"
     [ -f "$ODOO_ROOT/addons/web/__manifest__.py" ] && paths="$paths,$ODOO_ROOT/addons"
+    [ -n "${OCA_PEERS_PATH:-}" ] && paths="$paths,$OCA_PEERS_PATH"
     ODOO_ARGS=(--addons-path="$paths" --db_host="$AR_DB_HOST" --db_port="$AR_DB_PORT"
         --db_user="$AR_DB_USER" --db_password="$AR_DB_PASSWORD")
 }

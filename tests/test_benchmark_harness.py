@@ -13,8 +13,6 @@ import pytest
 from conftest import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "tests" / "benchmarks" / "bench_credit_check.py"
-PLAIN = "plain (check off) median ms"
-CHECK = "check (block) median ms"
 
 
 def _env(name):
@@ -25,13 +23,13 @@ def _env(name):
 
 
 def _table(markdown):
-    """``{items: {column: cell}}`` of the report's markdown table."""
+    """``{(items, confirmation): {column: cell}}`` of the report's markdown table."""
     lines = [line for line in markdown.splitlines() if line.startswith("|")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     rows = {}
     for line in lines[2:]:
         cells = dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True))
-        rows[cells["items"]] = cells
+        rows[cells["items"], cells["confirmation"]] = cells
     return rows
 
 
@@ -45,9 +43,13 @@ def test_credit_check_benchmark_runs(tmp_path):
     )
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     rows = _table(out.read_text())
-    assert set(rows) == {"50"}
-    assert float(rows["50"][PLAIN]) > 0
-    assert float(rows["50"][CHECK]) > 0
+    assert {items for items, _mode in rows} == {"50"}
+    assert len(rows) == 2, rows  # ours: check off (the baseline) and block mode
+    for row in rows.values():
+        assert float(row["median ms"]) > 0
+        assert int(float(row["queries"])) > 0
+    baseline = [row for row in rows.values() if row["ratio to baseline"] == "1.00"]
+    assert len(baseline) == 1, rows
 
 
 DUNNING_SCRIPT = REPO_ROOT / "tests" / "benchmarks" / "bench_dunning_run.py"

@@ -23,6 +23,8 @@ policy); the company's settings are restored at the end.
 """
 
 import argparse
+import contextlib
+import json
 import math
 import os
 import platform
@@ -34,13 +36,14 @@ from datetime import timedelta
 os.environ["TZ"] = "UTC"  # as setup/lib.sh runs Odoo
 time.tzset()
 
+from datagen import configure, table_columns  # noqa: E402
+
 import odoo  # noqa: E402
 import odoo.sql_db  # noqa: E402
 from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
 from odoo.modules.registry import Registry  # noqa: E402
 from odoo.tools import SQL  # noqa: E402
 
-MODES = ("off", "block")
 BENCH_REF = "ar-bench-%d"
 JOURNAL_CODE = "ARBN"
 PRODUCT_CODE = "AR-BENCH"
@@ -68,11 +71,17 @@ FACTOR = SQL("(1 + mod(g, 7) / 10.0)")
 def parse_args(argv=None):
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--db", required=True, help="database with ar_credit_control installed")
+    parser.add_argument(
+        "--db",
+        required=True,
+        action="append",
+        help="database to measure (repeat it to compare databases side by side, interleaved)",
+    )
     parser.add_argument("--items", default="100,10000,50000", help="open item counts, comma-separated")
     parser.add_argument("--runs", type=int, default=20, help="measured confirmations per mode")
     parser.add_argument("--warmup", type=int, default=2, help="confirmations per mode not counted")
     parser.add_argument("--out", help="write the markdown report to this file")
+    parser.add_argument("--json", help="write the medians as JSON to this file")
     parser.add_argument("--cleanup", action="store_true", help="delete the benchmark customers at the end")
     args = parser.parse_args(argv)
     args.items = [int(item) for item in args.items.split(",") if item.strip()]
@@ -81,10 +90,31 @@ def parse_args(argv=None):
     return args
 
 
-def configure(db):
-    """Configure Odoo as a library from AR_ODOO_ARGS (addons path, database access)."""
-    odoo_args = [arg for arg in os.environ.get("AR_ODOO_ARGS", "").splitlines() if arg.strip()]
-    odoo.tools.config.parse_config(["--log-level=warn", *odoo_args, "-d", db], setup_logging=True)
+def flavour(env):
+    """What the database runs: 'ours' (ar_credit_control), 'oca' (sale_financial_risk) or 'plain'."""
+    env.cr.execute(
+        "SELECT name FROM ir_module_module WHERE state = 'installed' "
+        "AND name IN ('ar_credit_control', 'sale_financial_risk')"
+    )
+    installed = {name for (name,) in env.cr.fetchall()}
+    if "ar_credit_control" in installed:
+        return "ours"
+    return "oca" if "sale_financial_risk" in installed else "plain"
+
+
+#: partner values that make each kind of database check the credit of the benchmark customers
+FLAVOUR_PARTNER_VALS = {
+    "ours": {},
+    "plain": {},
+    "oca": {
+        "risk_sale_order_include": True,
+        "risk_invoice_open_include": True,
+        "risk_invoice_unpaid_include": True,
+    },
+}
+
+#: the modes measured in each kind of database
+FLAVOUR_MODES = {"ours": ("off", "block"), "oca": ("oca",), "plain": ("plain",)}
 
 
 def main_company(env):
@@ -194,19 +224,6 @@ def template_invoice(env, partner, company, journal, product):
     return move
 
 
-def table_columns(env, table):
-    """Column names of ``table`` in the current schema."""
-    env.cr.execute(
-        SQL(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = %s
-             ORDER BY ordinal_position""",
-            table,
-        )
-    )
-    return [name for (name,) in env.cr.fetchall() if name != "id"]
-
-
 def copy_select(columns, overrides, scaled, digits):
     """The SELECT list copying template row ``t`` with per-copy overrides and scaled amounts."""
     items = []
@@ -279,6 +296,7 @@ def create_customer(env, company, count):
                 "ref": BENCH_REF % count,
                 "is_company": True,
                 "credit_limit": CREDIT_LIMIT,
+                **FLAVOUR_PARTNER_VALS[flavour(env)],
             }
         )
     )
@@ -287,12 +305,13 @@ def create_customer(env, company, count):
     env.flush_all()
     if count > 1:
         insert_copies(env, move, count - 1)
-    via_trigger = stored_balance(env, partner, company)
-    env["ar.credit.balance"]._rebuild([partner.id])
-    env.cr.execute("ANALYZE account_move, account_move_line, ar_credit_balance")
+    if flavour(env) == "ours":
+        print(f"  balance kept by the trigger: {stored_balance(env, partner, company):.2f}")
+        env["ar.credit.balance"]._rebuild([partner.id])
+    env.cr.execute("ANALYZE account_move, account_move_line")
     env.cr.commit()  # pylint: disable=invalid-commit
     env.invalidate_all()
-    print(f"  created {count} open items (balance kept by the trigger: {via_trigger:.2f})")
+    print(f"  created {count} open items")
     return partner
 
 
@@ -306,12 +325,10 @@ def ensure_customer(env, company, count):
     if not partner:
         partner = create_customer(env, company, count)
     items, total = open_items(env, partner, company)
-    balance = stored_balance(env, partner, company)
-    print(
-        f"  {partner.name} (id {partner.id}): {items} open items; SQL sum of their residuals "
-        f"{total:.2f}, ar_credit_balance.receivable {balance:.2f}"
-    )
-    if items != count or abs(balance - total) > 0.005:
+    print(f"  {env.cr.dbname}: {partner.name} (id {partner.id}): {items} open items, residuals {total:.2f}")
+    if items != count:
+        raise SystemExit(f"{partner.name} has {items} open items instead of {count}")
+    if flavour(env) == "ours" and abs(stored_balance(env, partner, company) - total) > 0.005:
         raise SystemExit(f"ar_credit_balance does not match the journal items of {partner.name}")
     return partner
 
@@ -335,7 +352,8 @@ def delete_customers(env, partners):
     ids = partners.ids
     env.invalidate_all()
     partners.unlink()
-    env["ar.credit.balance"]._rebuild(ids)
+    if flavour(env) == "ours":
+        env["ar.credit.balance"]._rebuild(ids)
     env.cr.commit()  # pylint: disable=invalid-commit
 
 
@@ -358,9 +376,17 @@ def delete_leftovers(env, company):
 # Measuring
 # ----------------------------------------------------------------------
 def set_mode(env, company, mode):
-    """Set the company's credit check mode (committed with the next quotation)."""
-    env.cr.execute(SQL("UPDATE res_company SET ar_credit_check_mode = %s WHERE id = %s", mode, company.id))
-    company.invalidate_recordset(["ar_credit_check_mode"])
+    """Set the company's credit check mode in our databases (committed with the next quotation)."""
+    if mode in ("off", "block"):
+        env.cr.execute(
+            SQL("UPDATE res_company SET ar_credit_check_mode = %s WHERE id = %s", mode, company.id)
+        )
+        company.invalidate_recordset(["ar_credit_check_mode"])
+
+
+def expected_check(mode):
+    """The credit check state a confirmed order ends with in ``mode``."""
+    return "ok" if mode == "block" else False
 
 
 def confirm_once(env, partner, product, mode):
@@ -389,9 +415,10 @@ def confirm_once(env, partner, product, mode):
     order.action_confirm()
     env.flush_all()
     elapsed, queries = time.perf_counter() - start, odoo.sql_db.sql_counter - queries
-    state, check = order.state, order.credit_check_state
+    state = order.state
+    check = order.credit_check_state if mode in ("off", "block") else False
     env.cr.rollback()
-    if state != "sale" or check != ("ok" if mode == "block" else False):
+    if state != "sale" or check != expected_check(mode):
         raise SystemExit(f"confirmation in mode {mode} ended as {state}/{check}")
     return order.id, elapsed, queries
 
@@ -402,65 +429,84 @@ def percentile(values, fraction):
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
-def measure(env, partner, runs, warmup):
-    """Interleaved confirmations (off, block, ...); ``{mode: (median ms, p90 ms, queries)}``."""
-    product = bench_product(env, env.company)
-    times, queries, order_ids = {m: [] for m in MODES}, {m: [] for m in MODES}, []
+def measure(targets, runs, warmup):
+    """Interleaved confirmations over ``targets`` [(env, partner, mode)].
+
+    Returns ``{mode: (median, p90, queries)}``.
+    """
+    times, queries, orders = {}, {}, {}
+    products = {env.cr.dbname: bench_product(env, env.company) for env, _partner, _mode in targets}
     for index in range(warmup + runs):
-        for mode in MODES:
-            order_id, elapsed, count = confirm_once(env, partner, product, mode)
-            order_ids.append(order_id)
+        for env, partner, mode in targets:
+            order_id, elapsed, count = confirm_once(env, partner, products[env.cr.dbname], mode)
+            orders.setdefault(env, []).append(order_id)
             if index >= warmup:
-                times[mode].append(elapsed * 1000)
-                queries[mode].append(count)
-    env["sale.order"].browse(order_ids).unlink()  # the quotations left behind by the rollbacks
-    env.cr.commit()  # pylint: disable=invalid-commit
+                times.setdefault(mode, []).append(elapsed * 1000)
+                queries.setdefault(mode, []).append(count)
+    for env, order_ids in orders.items():
+        env["sale.order"].browse(order_ids).unlink()  # the quotations left behind by the rollbacks
+        env.cr.commit()  # pylint: disable=invalid-commit
     return {
         mode: (statistics.median(times[mode]), percentile(times[mode], 0.9), statistics.median(queries[mode]))
-        for mode in MODES
+        for mode in times
     }
 
 
 # ----------------------------------------------------------------------
 # Report
 # ----------------------------------------------------------------------
-HEADER = (
-    "| items | plain (check off) median ms | plain p90 ms | check (block) median ms | check p90 ms "
-    "| overhead % | queries off | queries block |"
-)
+MODE_LABELS = {
+    "plain": "plain Odoo",
+    "off": "ours, check off",
+    "block": "ours, block",
+    "oca": "OCA sale_financial_risk",
+}
 
 
-def table_row(count, result):
-    """One markdown row of the report."""
-    off_median, off_p90, off_queries = result["off"]
-    on_median, on_p90, on_queries = result["block"]
-    overhead = (on_median - off_median) / off_median * 100
-    return (
-        f"| {count} | {off_median:.2f} | {off_p90:.2f} | {on_median:.2f} | {on_p90:.2f} "
-        f"| {overhead:+.1f} | {off_queries:g} | {on_queries:g} |"
-    )
+def baseline(result):
+    """The mode the overheads are measured against: plain Odoo when measured, else ours with the check off."""
+    return "plain" if "plain" in result else "off"
 
 
-def report(env, args, rows):
+def table_rows(count, result):
+    """Markdown rows of one item count: a row per mode, overhead against the baseline."""
+    base = result[baseline(result)][0]
+    rows = []
+    for mode in MODE_LABELS:
+        if mode in result:
+            median, p90, queries = result[mode]
+            overhead = (median - base) / base * 100
+            rows.append(
+                f"| {count} | {MODE_LABELS[mode]} | {median:.2f} | {p90:.2f} | {overhead:+.1f} "
+                f"| {median / base:.2f} | {queries:g} |"
+            )
+    return rows
+
+
+HEADER = "| items | confirmation | median ms | p90 ms | overhead % | ratio to baseline | queries |"
+
+
+def report(args, versions, rows, base_label):
     """The markdown report: context, table, method."""
-    env.cr.execute("SHOW server_version")
-    pg_version = env.cr.fetchone()[0]
     return "\n".join(
         [
             "# Credit check at sale order confirmation",
             "",
-            f"Database `{args.db}`, Odoo {odoo.release.version}, PostgreSQL {pg_version}, "
+            f"Databases {', '.join(f'`{db}`' for db in args.db)}, Odoo {odoo.release.version}, {versions}, "
             f"Python {platform.python_version()}, {os.cpu_count()} CPUs; {args.runs} measured runs per "
-            f"mode after {args.warmup} warm-up runs, interleaved; {time.strftime('%Y-%m-%d %H:%M UTC')}.",
+            f"mode after {args.warmup} warm-up runs, interleaved across the databases in one process; "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC')}.",
             "",
             HEADER,
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "|---:|---|---:|---:|---:|---:|---:|",
             *rows,
             "",
             "Timed: `order.action_confirm(); env.flush_all()` of a committed one-line quotation "
-            "(no tax) as admin, then rolled back. Plain: `ar_credit_check_mode = 'off'` (the check "
-            "is skipped); check: `'block'`, within policy (credit limit 10^12, overdue tolerance "
-            f"{TOLERANCE_DAYS} days during the run). Queries: SQL statements of one confirmation (median).",
+            "(no tax) as admin, then rolled back. Overhead and ratio against "
+            f"{base_label}. Ours: `ar_credit_check_mode` 'off' (check skipped) or 'block', within policy "
+            f"(credit limit 10^12, overdue tolerance {TOLERANCE_DAYS} days during the run). OCA: "
+            "sale_financial_risk with orders, open and unpaid invoices counted and the same limit. "
+            "Queries: SQL statements of one confirmation (median).",
             "",
         ]
     )
@@ -470,53 +516,72 @@ def report(env, args, rows):
 # Main
 # ----------------------------------------------------------------------
 def company_settings(company):
-    """The company settings the benchmark changes."""
+    """The company settings the benchmark changes (our databases)."""
+    if "ar_credit_check_mode" not in company:
+        return {}
     return {
         "ar_credit_check_mode": company.ar_credit_check_mode,
         "ar_credit_overdue_tolerance_days": company.ar_credit_overdue_tolerance_days,
     }
 
 
-def run(env, args):
-    """Prepare the customers (as the system) and measure each item count (as ``env``'s user)."""
-    rows = []
+def run(envs, args):
+    """Prepare the customers (as the system) and measure each item count; (rows, {count: result})."""
+    rows, results = [], {}
     for count in args.items:
         print(f"{count} open items:")
-        partner = ensure_customer(env(su=True), env.company, count).with_env(env)
-        result = measure(env, partner, args.runs, args.warmup)
-        rows.append(table_row(count, result))
-        print(HEADER + "\n" + rows[-1], flush=True)
-    return report(env, args, rows)
+        targets = []
+        for env in envs:
+            partner = ensure_customer(env(su=True), env.company, count).with_env(env)
+            targets += [(env, partner, mode) for mode in FLAVOUR_MODES[flavour(env)]]
+        results[count] = measure(targets, args.runs, args.warmup)
+        rows += table_rows(count, results[count])
+        print("\n".join([HEADER, *rows[-len(results[count]) :]]), flush=True)
+    return rows, results
+
+
+def open_env(registry, stack):
+    """An environment of the database's admin in its main company, on a cursor closed by ``stack``."""
+    cr = stack.enter_context(registry.cursor())
+    admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin")
+    return api.Environment(cr, admin.id, {"allowed_company_ids": [main_company(admin.env).id]})
 
 
 def main(argv=None):
-    """Run the benchmark; print the report and write it to ``--out``."""
+    """Run the benchmark; print the report and write it to ``--out`` (and ``--json``)."""
     args = parse_args(argv)
-    configure(args.db)
-    registry = Registry(args.db)
-    with registry.cursor() as cr:
-        admin = api.Environment(cr, SUPERUSER_ID, {}).ref("base.user_admin")
-        env = api.Environment(cr, admin.id, {"allowed_company_ids": [main_company(admin.env).id]})
-        company = env.company.sudo()
-        saved = company_settings(company)
+    configure(args.db[0])
+    with contextlib.ExitStack() as stack:
+        envs = [open_env(Registry(db), stack) for db in args.db]
+        saved = {env: company_settings(env.company.sudo()) for env in envs}
         try:
-            company.write({"ar_credit_overdue_tolerance_days": TOLERANCE_DAYS})
-            cr.commit()  # pylint: disable=invalid-commit
-            text = run(env, args)
+            for env in envs:
+                if saved[env]:
+                    env.company.sudo().write({"ar_credit_overdue_tolerance_days": TOLERANCE_DAYS})
+                env.cr.commit()  # pylint: disable=invalid-commit
+            rows, results = run(envs, args)
         finally:
-            cr.rollback()
-            company.write(saved)
-            if args.cleanup:
-                sudo_env = env(su=True)
-                refs = [BENCH_REF % count for count in args.items]
-                delete_customers(sudo_env, sudo_env["res.partner"].search([("ref", "in", refs)]))
-                delete_leftovers(sudo_env, company)
-            cr.commit()  # pylint: disable=invalid-commit
+            for env in envs:
+                env.cr.rollback()
+                env.company.sudo().write(saved[env])
+                if args.cleanup:
+                    sudo_env = env(su=True)
+                    refs = [BENCH_REF % count for count in args.items]
+                    delete_customers(sudo_env, sudo_env["res.partner"].search([("ref", "in", refs)]))
+                    delete_leftovers(sudo_env, env.company.sudo())
+                env.cr.commit()  # pylint: disable=invalid-commit
+        envs[0].cr.execute("SHOW server_version")
+        versions = f"PostgreSQL {envs[0].cr.fetchone()[0]}"
+    any_result = next(iter(results.values()))
+    text = report(args, versions, rows, MODE_LABELS[baseline(any_result)])
     print("\n" + text)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as out:
             out.write(text)
         print(f"written to {args.out}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({str(count): result for count, result in results.items()}, out, indent=1)
     return 0
 
 

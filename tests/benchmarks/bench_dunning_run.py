@@ -30,6 +30,7 @@ budget 2 minutes), peak memory under 1 GB.
 """
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -39,6 +40,8 @@ from datetime import timedelta
 
 os.environ["TZ"] = "UTC"  # as setup/lib.sh runs Odoo
 time.tzset()
+
+from datagen import configure, copy_select, table_columns  # noqa: E402
 
 import odoo  # noqa: E402
 import odoo.sql_db  # noqa: E402
@@ -63,38 +66,18 @@ def parse_args(argv=None):
     parser.add_argument("--invoices", type=int, default=10, help="overdue invoices per customer")
     parser.add_argument("--batch-size", type=int, default=500, help="customers per committed batch")
     parser.add_argument("--out", help="write the markdown report to this file")
+    parser.add_argument("--json", help="write the figures as JSON to this file")
     parser.add_argument("--cleanup", action="store_true", help="delete the benchmark data at the end")
     parser.add_argument("--profile", help="write a cProfile of the run to this file")
+    parser.add_argument(
+        "--ledger-ref",
+        help="dun the customers already generated with this ref (tests/benchmarks/datagen.py) "
+        "instead of creating the benchmark's own",
+    )
     args = parser.parse_args(argv)
     if args.customers < 1 or args.invoices < 1 or args.batch_size < 1:
         parser.error("--customers, --invoices and --batch-size must be positive")
     return args
-
-
-def configure(db):
-    """Configure Odoo as a library from AR_ODOO_ARGS (addons path, database access)."""
-    odoo_args = [arg for arg in os.environ.get("AR_ODOO_ARGS", "").splitlines() if arg.strip()]
-    odoo.tools.config.parse_config(["--log-level=warn", *odoo_args, "-d", db], setup_logging=True)
-
-
-def table_columns(env, table):
-    """Column names of ``table`` in the current schema, ``id`` left out."""
-    env.cr.execute(
-        SQL(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = %s
-             ORDER BY ordinal_position""",
-            table,
-        )
-    )
-    return [name for (name,) in env.cr.fetchall() if name != "id"]
-
-
-def copy_select(columns, overrides):
-    """The SELECT list copying template row ``t`` with per-copy overrides."""
-    return SQL(", ").join(
-        overrides[name] if name in overrides else SQL("t.%s", SQL.identifier(name)) for name in columns
-    )
 
 
 def bench_policy(env, company):
@@ -257,6 +240,29 @@ def create_data(env, company, customers, per_customer):
     return partner_ids
 
 
+def ledger_customers(env, company, ref):
+    """The generated customers with ``ref``, given the benchmark policy; commit. Returns their ids."""
+    partners = env["res.partner"].search([("ref", "=", ref)])
+    policy = env["ar.dunning.policy"].search([("name", "=", POLICY_NAME), ("company_id", "=", company.id)])
+    partners.with_company(company).write({"ar_dunning_policy_id": (policy or bench_policy(env, company)).id})
+    env.cr.commit()  # pylint: disable=invalid-commit
+    return partners.ids
+
+
+def overdue_invoices(env, company, partner_ids):
+    """Posted customer invoices of ``partner_ids`` open and past due (SQL)."""
+    env.cr.execute(
+        SQL(
+            """SELECT COUNT(*) FROM account_move WHERE company_id = %s AND move_type = 'out_invoice'
+                 AND state = 'posted' AND amount_residual > 0 AND invoice_date_due < CURRENT_DATE
+                 AND commercial_partner_id = ANY(%s)""",
+            company.id,
+            partner_ids,
+        )
+    )
+    return env.cr.fetchone()[0]
+
+
 def delete_data(env):
     """Delete every benchmark record (SQL where the ORM would be slow); commit."""
     env.cr.execute(SQL("SELECT id FROM res_partner WHERE ref = %s", BENCH_REF))
@@ -413,12 +419,16 @@ def main(argv=None):
         company = env.ref("base.user_admin").company_id
         env = env(context={"allowed_company_ids": company.ids})
         try:
-            delete_data(env)
             start = time.perf_counter()
-            partner_ids = create_data(env, company, args.customers, args.invoices)
+            if args.ledger_ref:
+                partner_ids = ledger_customers(env, company, args.ledger_ref)
+            else:
+                delete_data(env)
+                partner_ids = create_data(env, company, args.customers, args.invoices)
+            invoices = overdue_invoices(env, company, partner_ids)
             print(
-                f"created {len(partner_ids)} customers, {args.customers * args.invoices} invoices "
-                f"in {time.perf_counter() - start:.1f} s",
+                f"{len(partner_ids)} customers, {invoices} overdue invoices "
+                f"ready in {time.perf_counter() - start:.1f} s",
                 flush=True,
             )
             run, restricted, elapsed, queries = run_dunning(
@@ -427,11 +437,20 @@ def main(argv=None):
             comms = run.communication_count
             one_comm, one_mail, duplicates = check_once(env, partner_ids)
             row = (
-                f"| {len(partner_ids)} | {args.customers * args.invoices} | {args.batch_size} | {comms} "
+                f"| {len(partner_ids)} | {invoices} | {args.batch_size} | {comms} "
                 f"| {elapsed:.1f} | {comms / elapsed:.0f} | {rss_mb():.0f} | {queries} "
                 f"| {queries / max(comms, 1):.1f} | {one_comm} / {one_mail} | {duplicates} |"
             )
             print(HEADER + "\n" + row, flush=True)
+            figures = {
+                "customers": len(partner_ids),
+                "invoices": invoices,
+                "communications": comms,
+                "seconds": elapsed,
+                "rss_mb": rss_mb(),
+                "queries": queries,
+                "duplicates": duplicates,
+            }
             text = report(env, args, row, restricted)
             ok = (run.state, comms, run.sent_count, one_comm, one_mail, duplicates) == (
                 "done",
@@ -450,6 +469,9 @@ def main(argv=None):
         with open(args.out, "w", encoding="utf-8") as out:
             out.write(text)
         print(f"written to {args.out}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(figures, out, indent=1)
     if not ok:
         print("FAILED: not every customer got exactly one communication and one email", file=sys.stderr)
         return 1

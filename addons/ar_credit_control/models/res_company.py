@@ -65,7 +65,8 @@ class ResCompany(models.Model):
         "account.account",
         string="Allowance Account",
         check_company=True,
-        help="Allowance for doubtful receivables (contra-asset): credited by provisions, debited by write-offs.",
+        help="Allowance for doubtful receivables (contra-asset): credited by provisions, "
+        "debited by write-offs.",
     )
     ar_bad_debt_account_id = fields.Many2one(
         "account.account",
