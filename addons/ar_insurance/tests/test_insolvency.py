@@ -27,7 +27,9 @@ class TestInsuranceInsolvency(ArInsuranceCommon):
         overdue = self._invoice_on(
             buyer, 15000, self.today - timedelta(days=50), self.today - timedelta(days=20)
         )
-        not_due = self._invoice_on(buyer, 10000, self.today - timedelta(days=10), self.today + timedelta(days=20))
+        not_due = self._invoice_on(
+            buyer, 10000, self.today - timedelta(days=10), self.today + timedelta(days=20)
+        )
         case = self._open_case(buyer)
         notification = case.insurance_notification_ids
         self.assertRecordValues(
@@ -61,7 +63,9 @@ class TestInsuranceInsolvency(ArInsuranceCommon):
         self.assertEqual(claim.move_ids, overdue | not_due)
         self.assertEqual((case.insurance_notification_count, case.insurance_claim_count), (1, 1))
         self.assertTrue(any("17,100.00" in (m.body or "") for m in case.message_ids))
-        self.assertEqual(case.action_view_insurance_claims()["domain"], [("insolvency_case_id", "=", case.id)])
+        self.assertEqual(
+            case.action_view_insurance_claims()["domain"], [("insolvency_case_id", "=", case.id)]
+        )
 
     def test_daily_run_keeps_the_insolvency_notification(self):
         buyer = self._buyer()
