@@ -27,6 +27,7 @@ class ArInsolvencyCase(models.Model):
     _description = "Customer Insolvency Case"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_opening desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, default="/", copy=False, readonly=True)
     partner_id = fields.Many2one(
@@ -35,6 +36,7 @@ class ArInsolvencyCase(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('parent_id', '=', False)]",
     )
     company_id = fields.Many2one(
@@ -66,6 +68,7 @@ class ArInsolvencyCase(models.Model):
     administrator_id = fields.Many2one(
         "res.partner",
         tracking=True,
+        check_company=True,
         help="Insolvency administrator, liquidator or trustee the claim is filed with.",
     )
     claim_deadline = fields.Date(string="Claim Filing Deadline", tracking=True)
