@@ -19,6 +19,7 @@
         "views/ar_insurance_claim_views.xml",
         "views/ar_insurance_declaration_views.xml",
         "views/res_partner_views.xml",
+        "views/ar_insolvency_case_views.xml",
         "views/ar_insurance_menus.xml",
         "views/ar_credit_dashboard_views.xml",
     ],

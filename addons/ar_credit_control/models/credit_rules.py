@@ -13,6 +13,7 @@ OVERDUE = "overdue"
 ON_HOLD = "on_hold"
 PREPAYMENT = "prepayment"
 REVIEW_DUE = "review_due"
+DELIVERIES_STOPPED = "deliveries_stopped"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class CustomerCredit:
     tolerance_days: int | None = None
     requires_prepayment: bool = False
     review_date: date | None = None
+    deliveries_stopped: bool = False
+    stop_reason: str = ""
 
 
 def effective_limit(limit, temp_limit, temp_until, today):
@@ -87,6 +90,9 @@ def credit_reasons(policy, customer, figures, order_amount, today, rounding=0.01
     case it means "no credit": any order on credit is refused.
     """
     reasons = []
+    if customer.deliveries_stopped:
+        # not a setting: a stop of deliveries (e.g. insolvency) always stops new orders
+        reasons.append((DELIVERIES_STOPPED, {"reason": customer.stop_reason}))
     if policy.check_hold and customer.on_hold:
         reasons.append((ON_HOLD, {}))
     if policy.check_prepayment and customer.requires_prepayment and order_amount > 0:

@@ -19,6 +19,8 @@ CREDIT_MANAGED_FIELDS = frozenset(
         "credit_review_date",
         "credit_limit_temp",
         "credit_limit_temp_until",
+        "credit_stop_delivery",
+        "credit_stop_delivery_reason",
     }
 )
 
@@ -31,6 +33,8 @@ CUSTOMER_CREDIT_FIELDS = [
     "credit_hold",
     "credit_review_date",
     "credit_grade_id",
+    "credit_stop_delivery",
+    "credit_stop_delivery_reason",
 ]
 
 
@@ -82,6 +86,20 @@ class ResPartner(models.Model):
         string="Temporary Limit Until",
         company_dependent=True,
         tracking=True,
+    )
+
+    credit_stop_delivery = fields.Boolean(
+        string="Deliveries Stopped",
+        company_dependent=True,
+        tracking=True,
+        help="No order of this customer is confirmed while deliveries are stopped (e.g. insolvency), "
+        "whatever the credit check criteria. Without the Inventory app, pickings are not blocked.",
+    )
+    credit_stop_delivery_reason = fields.Char(string="Stop Reason", company_dependent=True, tracking=True)
+    ar_insolvency_case_count = fields.Integer(
+        string="Insolvency Case Count",
+        compute="_compute_ar_insolvency_case_count",
+        groups="ar_credit_control.group_ar_credit_user",
     )
 
     credit_limit_effective = fields.Float(
@@ -159,6 +177,8 @@ class ResPartner(models.Model):
             tolerance_days=grade.overdue_tolerance_days if grade else None,
             requires_prepayment=grade.requires_prepayment,
             review_date=partner.credit_review_date,
+            deliveries_stopped=partner.credit_stop_delivery,
+            stop_reason=partner.credit_stop_delivery_reason or "",
         )
 
     def _ar_effective_limit(self):
@@ -222,6 +242,10 @@ class ResPartner(models.Model):
                         tolerance=info["tolerance"],
                         amount=money(info["amount"]),
                     )
+                )
+            elif code == credit_rules.DELIVERIES_STOPPED:
+                lines.append(
+                    env._("Deliveries to the customer are stopped: %(reason)s", reason=info["reason"] or "-")
                 )
             elif code == credit_rules.ON_HOLD:
                 lines.append(env._("The customer is on credit hold."))
@@ -312,6 +336,42 @@ class ResPartner(models.Model):
                     activity_type_id=activity_type.id, user_id=manager.id, summary=summary
                 )
 
+    @api.depends_context("company")
+    def _compute_ar_insolvency_case_count(self):
+        groups = self.env["ar.insolvency.case"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.ar_insolvency_case_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_new_insolvency_case(self):
+        """Open a new insolvency case of the customer's commercial entity (credit managers only)."""
+        self.ensure_one()
+        self.env["ar.insolvency.case"]._check_credit_manager()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Insolvency Case"),
+            "res_model": "ar.insolvency.case",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_partner_id": partner.id},
+        }
+
+    def action_view_insolvency_cases(self):
+        """The insolvency cases of the customer's commercial entity."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_credit_control.ar_insolvency_case_action")
+        action.update(
+            {
+                "domain": [("partner_id", "=", partner.id)],
+                "context": {"default_partner_id": partner.id},
+            }
+        )
+        return action
+
     def action_view_assessments(self):
         """Open the credit assessments of the customer's commercial entity."""
         self.ensure_one()
@@ -346,6 +406,17 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._(
                         "A credit limit cannot be negative (%(partner)s).",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.constrains("credit_stop_delivery", "credit_stop_delivery_reason")
+    def _check_stop_delivery_reason(self):
+        for partner in self:
+            if partner.credit_stop_delivery and not (partner.credit_stop_delivery_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Say why deliveries to %(partner)s are stopped: the reason is mandatory.",
                         partner=partner.display_name,
                     )
                 )

@@ -39,6 +39,20 @@ class SaleOrder(models.Model):
         [("info", "Info"), ("warning", "Warning"), ("danger", "Danger")],
         compute="_compute_credit_check_preview",
     )
+    credit_stop_delivery = fields.Boolean(
+        string="Deliveries Stopped",
+        compute="_compute_credit_stop_delivery",
+        help="Deliveries to the customer are stopped in the order's company (e.g. insolvency): "
+        "the order cannot be confirmed.",
+    )
+    credit_stop_delivery_reason = fields.Char(string="Stop Reason", compute="_compute_credit_stop_delivery")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_credit_stop_delivery(self):
+        for order in self:
+            partner = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
+            order.credit_stop_delivery = partner.credit_stop_delivery
+            order.credit_stop_delivery_reason = partner.credit_stop_delivery_reason
 
     # ------------------------------------------------------------------
     # Evaluation

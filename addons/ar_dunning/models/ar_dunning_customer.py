@@ -1,4 +1,7 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.ar_credit_control.models.insolvency_rules import ACTIVE_STATES
 
 
 class ArDunningCustomer(models.Model):
@@ -32,6 +35,13 @@ class ArDunningCustomer(models.Model):
         "ar.dunning.run", readonly=True, index="btree_not_null", ondelete="set null"
     )
     collector_id = fields.Many2one("res.users", readonly=True)
+    insolvency_case_id = fields.Many2one(
+        "ar.insolvency.case",
+        string="Dunning Stopped By",
+        compute="_compute_insolvency_case_id",
+        search="_search_insolvency_case_id",
+        help="Open insolvency case of the customer: the dunning run skips it until the case is closed.",
+    )
 
     _sql_constraints = [
         (
@@ -40,6 +50,37 @@ class ArDunningCustomer(models.Model):
             "One dunning status per customer and company.",
         ),
     ]
+
+    def _compute_insolvency_case_id(self):
+        cases = (
+            self.env["ar.insolvency.case"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("state", "in", ACTIVE_STATES),
+                ]
+            )
+        )
+        by_key = {(case.partner_id.id, case.company_id.id): case.id for case in cases}
+        for status in self:
+            status.insolvency_case_id = by_key.get((status.partner_id.id, status.company_id.id), False)
+
+    def _search_insolvency_case_id(self, operator, value):
+        if operator not in ("!=", "=") or value is not False:
+            raise UserError(
+                self.env._("Only 'set' and 'not set' searches on the insolvency case are supported.")
+            )
+        self.env["ar.insolvency.case"].flush_model(["partner_id", "company_id", "state"])
+        self.env.cr.execute(
+            """SELECT s.id FROM ar_dunning_customer s
+                 JOIN ar_insolvency_case ic ON ic.partner_id = s.partner_id AND ic.company_id = s.company_id
+                WHERE ic.state = ANY(%s)""",
+            [list(ACTIVE_STATES)],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return [("id", "in" if operator == "!=" else "not in", ids)]
 
     def action_open_partner(self):
         """Open the customer."""

@@ -6,12 +6,15 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from odoo.addons.ar_credit_control.models.insolvency_rules import ACTIVE_STATES
+
 from . import dunning_rules
 from .ar_dunning_communication import PENDING_STATES
 
 _logger = logging.getLogger(__name__)
 
-#: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan.
+#: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan,
+#: customer under an open insolvency case (in the invoice's company).
 HELD_SQL = """
     EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open')
     OR EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
@@ -20,6 +23,9 @@ HELD_SQL = """
     OR EXISTS (SELECT 1 FROM ar_payment_plan_move_rel r
                  JOIN ar_payment_plan pl ON pl.id = r.plan_id
                 WHERE r.move_id = m.id AND pl.state = 'active')
+    OR EXISTS (SELECT 1 FROM ar_insolvency_case ic
+                WHERE ic.partner_id = m.commercial_partner_id AND ic.company_id = m.company_id
+                  AND ic.state = ANY(%(insolvent)s))
 """
 
 #: First key of the advisory lock taken while finding or creating a company's run of the day.
@@ -238,6 +244,10 @@ class ArDunningRun(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
+    def _held_sql(self):
+        """Condition on invoice ``m``: out of the dunning on the run date (see HELD_SQL)."""
+        return SQL(HELD_SQL, date=self.date, insolvent=list(ACTIVE_STATES))
+
     def _select_customers(self):
         """Commercial partners with open invoices old enough for a level, in one query."""
         min_days = self._min_level_days()
@@ -264,7 +274,7 @@ class ArDunningRun(models.Model):
                 """,
                 company=self.company_id.id,
                 limit=fields.Date.subtract(self.date, days=min_days),
-                held=SQL(HELD_SQL, date=self.date),
+                held=self._held_sql(),
                 partner_filter=partner_filter,
             )
         )
@@ -322,7 +332,7 @@ class ArDunningRun(models.Model):
                 """,
                 ids=partner_ids,
                 company=self.company_id.id,
-                held=SQL(HELD_SQL, date=self.date),
+                held=self._held_sql(),
             )
         )
         items = {}

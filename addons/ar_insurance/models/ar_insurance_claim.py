@@ -86,6 +86,14 @@ class ArInsuranceClaim(models.Model):
         help="Recoveries x indemnity % - already returned: to pay back to the insurer.",
     )
     rejection_reason = fields.Text(tracking=True)
+    insolvency_case_id = fields.Many2one(
+        "ar.insolvency.case",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        help="Insolvency case of the buyer the claim was prepared for.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

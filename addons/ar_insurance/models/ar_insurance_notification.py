@@ -70,6 +70,14 @@ class ArInsuranceNotification(models.Model):
         help="Last day to file a claim: date sent + claim days.",
     )
     claim_ids = fields.One2many("ar.insurance.claim", "notification_id", string="Claims")
+    insolvency_case_id = fields.Many2one(
+        "ar.insolvency.case",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Prepared when the buyer's insolvency case opened: lists all its insured receivables, "
+        "due or not; the daily run leaves it as it is.",
+    )
     note = fields.Text()
 
     @api.depends("partner_id.name", "policy_id.number", "oldest_due_date")
@@ -163,7 +171,7 @@ class ArInsuranceNotification(models.Model):
             [("policy_id", "=", policy.id), ("state", "in", ("to_notify", "notified"))]
         )
         for notification in open_notifications.filtered(
-            lambda n: n.state == "to_notify" and n.partner_id.id not in by_buyer
+            lambda n: n.state == "to_notify" and n.partner_id.id not in by_buyer and not n.insolvency_case_id
         ):
             notification.state = "cancelled"
         for partner_id, lines in by_buyer.items():
@@ -177,6 +185,8 @@ class ArInsuranceNotification(models.Model):
 
     def _sync_lines(self, policy, partner_id, lines):
         """Create (or update this) notification for the buyer's overdue insured ``lines``."""
+        if self.insolvency_case_id:
+            return self  # the insolvency notification already lists every insured receivable
         vals = {
             "move_ids": [fields.Command.set((lines.move_id | self.move_ids).ids)],
             "amount_overdue": sum(lines.mapped("open_amount")),

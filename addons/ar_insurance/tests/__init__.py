@@ -7,3 +7,4 @@ from . import test_claims
 from . import test_declaration
 from . import test_security
 from . import test_dashboard
+from . import test_insolvency

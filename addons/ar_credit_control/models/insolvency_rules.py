@@ -1,0 +1,33 @@
+"""Money rules of insolvency cases, as pure functions (no ORM).
+
+The case model gathers the figures (the receivable balance in SQL, the
+amounts the credit manager enters) and calls these functions, so each rule is
+computed in one place and tested on its own.
+"""
+
+#: Case states in which the customer is treated as insolvent (hold, stop, no dunning).
+ACTIVE_STATES = ("open", "claim_filed")
+
+
+def expected_dividend(claim_amount, dividend_percent, rounding=0.01):
+    """What the administrator is expected to pay on the claim: claim x dividend %, rounded."""
+    value = (claim_amount or 0.0) * (dividend_percent or 0.0) / 100.0
+    return round(round(value / rounding) * rounding, 10)
+
+
+def expected_loss(receivable, expected, recovered, rounding=0.01):
+    """Receivable at opening not expected back: receivable - max(expected dividend, recovered), >= 0."""
+    value = max((receivable or 0.0) - max(expected or 0.0, recovered or 0.0), 0.0)
+    return round(round(value / rounding) * rounding, 10)
+
+
+def check_amounts(claim_amount, dividend_percent, recovered):
+    """Return an error code for impossible amounts, or None.
+
+    ``negative``: an amount below zero; ``percent``: a dividend outside 0-100 %.
+    """
+    if min(claim_amount or 0.0, recovered or 0.0) < 0:
+        return "negative"
+    if not 0.0 <= (dividend_percent or 0.0) <= 100.0:
+        return "percent"
+    return None
