@@ -134,7 +134,7 @@ class ArCreditDashboard(models.TransientModel):
                     "count": count,
                 }
             )
-            for rank, (code, count) in enumerate(report.counts_per_check())
+            for rank, (code, count) in enumerate(report._counts_per_check())
         ]
 
     def action_open_data_quality(self):

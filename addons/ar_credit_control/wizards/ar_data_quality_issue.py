@@ -6,7 +6,7 @@ class ArDataQualityIssue(models.TransientModel):
 
     _name = "ar.data.quality.issue"
     _description = "AR Data Quality Issue"
-    _order = "check_code, severity, partner_id, id"
+    _order = "check_code, partner_id, id"
     _rec_name = "check_code"
 
     report_id = fields.Many2one("ar.data.quality.report", required=True, ondelete="cascade", readonly=True)

@@ -198,7 +198,7 @@ class ArDataQualityReport(models.TransientModel):
             report._run_checks()
         return reports
 
-    def counts_per_check(self):
+    def _counts_per_check(self):
         """``[(check, count)]`` of the report in the checks' order, zero included (one _read_group)."""
         self.ensure_one()
         groups = self.env["ar.data.quality.issue"]._read_group(
