@@ -34,22 +34,34 @@ class ArDataQualityIssue(models.TransientModel):
             (check.code, check.label) for check in self.env["ar.data.quality.report"]._data_quality_checks()
         ]
 
+    def _check_definitions(self):
+        """The report's checks by code."""
+        return {check.code: check for check in self.env["ar.data.quality.report"]._data_quality_checks()}
+
     def _check_definition(self):
         self.ensure_one()
-        checks = self.env["ar.data.quality.report"]._data_quality_checks()
-        return next(check for check in checks if check.code == self.check_code)
+        return self._check_definitions().get(self.check_code)
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
+        # the names only (one read per model): the record itself opens with the user's own rights
+        names = {}
+        for model in set(self.mapped("res_model")):
+            records = (
+                self.env[model]
+                .sudo()
+                .browse(self.filtered(lambda i, m=model: i.res_model == m).mapped("res_id"))
+            )
+            names.update({(model, record.id): record.display_name for record in records.exists()})
         for issue in self:
-            # the name only: the record itself opens with the user's own rights
-            issue.record_name = issue.env[issue.res_model].sudo().browse(issue.res_id).exists().display_name
+            issue.record_name = names.get((issue.res_model, issue.res_id), False)
 
     @api.depends("check_code")
     def _compute_can_fix(self):
+        checks = self._check_definitions()
         for issue in self:
-            check = issue._check_definition()
-            issue.can_fix = bool(check.fix_view or check.fix_method)
+            check = checks.get(issue.check_code)
+            issue.can_fix = bool(check and (check.fix_view or check.fix_method))
 
     def _record_action(self, view=None, target="current"):
         return {
@@ -70,6 +82,8 @@ class ArDataQualityIssue(models.TransientModel):
         """Open what fixes the issue: a small form with the fields to fill, or the check's own fix."""
         self.ensure_one()
         check = self._check_definition()
+        if not check:
+            return self.action_open_record()
         if check.fix_method:
             return getattr(self, check.fix_method)()
         if check.fix_view:
