@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import BaseCase, tagged
 
 from ..models.data_quality_rules import counts_per_check, id_problems, unreconciled_cutoff
@@ -177,6 +177,11 @@ class TestDataQuality(ArCreditCommon):
         self.company.ar_dq_unreconciled_days = 3
         found = self._found(self._report(), "unreconciled_payment")
         self.assertIn(("account.payment", self.recent_payment.id), found)
+
+    def test_negative_days_refused(self):
+        with self.assertRaises(ValidationError):
+            self.company.ar_dq_unreconciled_days = -1
+        self.assertEqual(self.company.ar_dq_unreconciled_days, 30)
 
     def test_no_due_date(self):
         found = self._found(self._report(), "no_due_date")
