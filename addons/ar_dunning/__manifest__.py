@@ -30,6 +30,7 @@
         "views/ar_statement_views.xml",
         "views/portal_templates.xml",
         "views/ar_credit_dashboard_views.xml",
+        "views/ar_data_quality_views.xml",
     ],
     "demo": [
         "demo/ar_dunning_policy_demo.xml",

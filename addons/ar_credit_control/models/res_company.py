@@ -200,3 +200,16 @@ class ResCompany(models.Model):
     def _ar_aging_labels(self):
         """Translated labels of the company's aging buckets."""
         return self._ar_aging_buckets().labels(current=self.env._("Current"))
+
+    # AR data-quality report
+    ar_dq_unreconciled_days = fields.Integer(
+        string="Unreconciled Payments After (days)",
+        default=30,
+        help="The AR data-quality report lists customer payments left unreconciled for more than these days.",
+    )
+
+    @api.constrains("ar_dq_unreconciled_days")
+    def _check_ar_dq_unreconciled_days(self):
+        for company in self:
+            if company.ar_dq_unreconciled_days < 0:
+                raise ValidationError(self.env._("The days of unreconciled payments cannot be negative."))

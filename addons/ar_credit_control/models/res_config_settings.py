@@ -35,3 +35,4 @@ class ResConfigSettings(models.TransientModel):
     ar_bad_debt_account_id = fields.Many2one(related="company_id.ar_bad_debt_account_id", readonly=False)
     ar_provision_journal_id = fields.Many2one(related="company_id.ar_provision_journal_id", readonly=False)
     ar_write_off_threshold = fields.Monetary(related="company_id.ar_write_off_threshold", readonly=False)
+    ar_dq_unreconciled_days = fields.Integer(related="company_id.ar_dq_unreconciled_days", readonly=False)

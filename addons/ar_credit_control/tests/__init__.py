@@ -15,3 +15,4 @@ from . import test_payment_behaviour
 from . import test_dashboard
 from . import test_tour_apps
 from . import test_insolvency
+from . import test_data_quality

@@ -29,6 +29,10 @@ class ArCreditDashboard(models.TransientModel):
     top_line_ids = fields.One2many(
         "ar.credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "customer")], readonly=True
     )
+    data_quality_report_id = fields.Many2one("ar.data.quality.report", readonly=True)
+    quality_line_ids = fields.One2many(
+        "ar.credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "quality")], readonly=True
+    )
 
     def _compute_display_name(self):
         for dashboard in self:
@@ -113,7 +117,30 @@ class ArCreditDashboard(models.TransientModel):
             )
             for rank, (partner_id, amount) in enumerate(self.env.cr.fetchall())
         ]
-        return commands
+        return commands + self._quality_line_commands()
+
+    def _quality_line_commands(self):
+        """Lines of the number of data-quality issues per check (a fresh report of the company)."""
+        report = self.env["ar.data.quality.report"].create({"company_id": self.company_id.id})
+        self.data_quality_report_id = report
+        labels = dict(self.env["ar.data.quality.issue"]._selection_check())
+        return [
+            fields.Command.create(
+                {
+                    "kind": "quality",
+                    "sequence": rank,
+                    "check_code": code,
+                    "name": labels[code],
+                    "count": count,
+                }
+            )
+            for rank, (code, count) in enumerate(report._counts_per_check())
+        ]
+
+    def action_open_data_quality(self):
+        """All issues of the dashboard's data-quality report."""
+        self.ensure_one()
+        return self.data_quality_report_id.action_open_issues()
 
     def action_refresh(self):
         """Recompute every figure of the dashboard."""

@@ -11,3 +11,4 @@ from . import test_statement_portal
 from . import test_dashboard
 from . import test_tours
 from . import test_insolvency
+from . import test_data_quality
