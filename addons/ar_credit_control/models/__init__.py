@@ -9,3 +9,6 @@ from . import sale_order
 from . import account_move
 from . import ar_payment_behaviour
 from . import ar_credit_api
+from . import ar_write_off
+from . import ar_write_off_line
+from . import ar_write_off_recovery

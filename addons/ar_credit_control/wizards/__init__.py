@@ -5,3 +5,5 @@ from . import ar_credit_kpi
 from . import ar_credit_kpi_grade
 from . import ar_credit_dashboard
 from . import ar_credit_dashboard_line
+from . import ar_write_off_wizard
+from . import ar_write_off_recovery_wizard
