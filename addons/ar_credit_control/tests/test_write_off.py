@@ -234,6 +234,22 @@ class TestWriteOff(ArCreditCommon):
         self.assertEqual(write_off.state, "to_approve")
         self.assertEqual(invoice.payment_state, "not_paid")
 
+    def test_other_company_managers_do_not_see_or_approve(self):
+        other_company = self.setup_other_company()["company"]
+        outsider = new_test_user(
+            self.env,
+            login="ar_test_credit_manager_other_company",
+            groups="base.group_user,ar_credit_control.group_ar_credit_manager",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        write_off = self._write_off(self._invoice(self.customer, 5000, days_overdue=200))
+        self.assertNotIn(outsider, write_off.activity_ids.user_id)
+        self.assertFalse(self.env["ar.write.off"].with_user(outsider).search([("id", "=", write_off.id)]))
+        with self.assertRaises(AccessError):
+            write_off.with_user(outsider).action_approve()
+        self.assertEqual(write_off.state, "to_approve")
+
     def test_wrong_invoices_refused(self):
         other_customer = self._customer(name="Someone Else")
         invoice = self._invoice(self.customer, 500, days_overdue=200)
