@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .ar_credit_release import MANAGER_GROUP
 from .write_off_rules import needs_second_approval
@@ -132,6 +132,15 @@ class ArWriteOff(models.Model):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can write off receivables."))
 
+    def _lock(self):
+        """Lock the write-offs' rows: two managers deciding at once are serialised.
+
+        The second one then sees the first one's decision.
+        """
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM ar_write_off WHERE id IN %s FOR UPDATE", tuple(self.ids)))
+            self.invalidate_recordset()
+
     def _check_state(self, *states):
         labels = dict(self._fields["state"]._description_selection(self.env))
         for write_off in self:
@@ -244,6 +253,7 @@ class ArWriteOff(models.Model):
     def action_submit(self):
         """Request the write-off: post it at or below the threshold, else ask a second credit manager."""
         self._check_manager()
+        self._lock()
         self._check_state("draft")
         # checked above; the accounting reads and writes below need no accounting rights
         for write_off in self.sudo():
@@ -271,6 +281,7 @@ class ArWriteOff(models.Model):
     def action_approve(self):
         """Approve and post a write-off above the threshold (a credit manager other than the requester)."""
         self._check_manager()
+        self._lock()
         self._check_state("to_approve")
         for write_off in self.sudo():
             if write_off.requested_by_id == self.env.user:
@@ -289,6 +300,7 @@ class ArWriteOff(models.Model):
     def action_reject(self):
         """Reject a write-off waiting for approval; the rejection reason is mandatory."""
         self._check_manager()
+        self._lock()
         self._check_state("to_approve")
         for write_off in self:
             if not (write_off.reject_reason or "").strip():
@@ -312,6 +324,7 @@ class ArWriteOff(models.Model):
     def action_cancel(self):
         """Withdraw a write-off that is not posted yet."""
         self._check_manager()
+        self._lock()
         self._check_state("draft", "to_approve")
         self.sudo().write({"state": "cancelled"})
         self.sudo().activity_unlink([APPROVAL_ACTIVITY])

@@ -69,6 +69,7 @@ class ArWriteOffRecovery(models.Model):
     def _ar_record(self, line, amount, date):
         """Post the recovery of ``amount`` (invoice currency) on ``line`` dated ``date``; return it."""
         line.write_off_id._check_manager()
+        line.write_off_id._lock()  # two recoveries at once cannot exceed what is left
         line.write_off_id._check_state("posted")
         # checked above; the accounting reads and writes below need no accounting rights
         line = line.sudo()
