@@ -194,6 +194,16 @@ class TestWriteOff(ArCreditCommon):
         # the invoice can be written off again later
         self.assertEqual(self._write_off(invoice).state, "to_approve")
 
+    def test_cancel_withdraws_the_request(self):
+        invoice = self._invoice(self.customer, 2000, days_overdue=200)
+        write_off = self._write_off(invoice)
+        write_off.with_user(self.credit_manager).action_cancel()
+        self.assertEqual(write_off.state, "cancelled")
+        self.assertFalse(write_off.activity_ids)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        with self.assertRaisesRegex(UserError, "not possible now"):
+            write_off.with_user(self.second_manager).action_approve()
+
     def test_an_invoice_waiting_for_approval_cannot_be_written_off_twice(self):
         invoice = self._invoice(self.customer, 2000, days_overdue=200)
         self._write_off(invoice)
@@ -329,6 +339,13 @@ class TestWriteOff(ArCreditCommon):
         self.assertIn("Recovery of", write_off.message_ids[0].body)
         with self.assertRaises(AccessError):
             self._recover(write_off, 1, user=self.credit_user)
+
+    def test_credit_user_reads_the_write_off_form(self):
+        write_off = self._write_off(self._invoice(self.customer, 300, days_overdue=100))
+        form = Form(write_off.with_user(self.credit_user))
+        self.assertEqual(form.state, "posted")
+        self.assertEqual(form.amount_total, 300)
+        self.assertEqual(len(form.line_ids), 1)
 
     def test_recovery_only_on_posted_write_offs(self):
         write_off = self._write_off(self._invoice(self.customer, 5000, days_overdue=200))
