@@ -10,3 +10,6 @@ from . import account_move
 from . import ar_payment_behaviour
 from . import ar_credit_api
 from . import ar_insolvency_case
+from . import ar_write_off
+from . import ar_write_off_line
+from . import ar_write_off_recovery

@@ -48,3 +48,9 @@ class AccountMove(models.Model):
         self.message_post(
             body=self.env._("Posted despite the credit check:\n%(reasons)s", reasons=text),
         )
+
+    def _ar_open_receivable_lines(self):
+        """The receivable items of these moves not fully reconciled yet."""
+        return self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )

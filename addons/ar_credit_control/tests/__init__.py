@@ -16,3 +16,4 @@ from . import test_dashboard
 from . import test_tour_apps
 from . import test_insolvency
 from . import test_data_quality
+from . import test_write_off

@@ -7,3 +7,5 @@ from . import ar_credit_dashboard
 from . import ar_credit_dashboard_line
 from . import ar_data_quality_report
 from . import ar_data_quality_issue
+from . import ar_write_off_wizard
+from . import ar_write_off_recovery_wizard
