@@ -24,6 +24,7 @@
         "views/ar_credit_kpi_views.xml",
         "views/ar_payment_behaviour_views.xml",
         "views/ar_credit_dashboard_views.xml",
+        "views/ar_provision_views.xml",
     ],
     "demo": [
         "demo/ar_credit_grade_demo.xml",

@@ -9,3 +9,7 @@ from . import sale_order
 from . import account_move
 from . import ar_payment_behaviour
 from . import ar_credit_api
+from . import ar_provision_matrix
+from . import ar_provision_matrix_line
+from . import ar_provision_run
+from . import ar_provision_line
