@@ -240,6 +240,20 @@ class ArProvisionRun(models.Model):
             run.write(values)
             run.message_post(body=self.env._("Provision entry reversed."))
 
+    def write(self, vals):
+        """The date, company and matrix of a computed run change only back in draft."""
+        if {"date", "company_id", "matrix_id"} & set(vals) and any(run.state != "draft" for run in self):
+            raise UserError(self.env._("Reset the provision run to draft before changing its date or matrix."))
+        return super().write(vals)
+
+    def action_reset_draft(self):
+        """Back to draft from computed: the lines are dropped."""
+        for run in self:
+            if run.state != "computed":
+                raise UserError(self.env._("Only computed provision runs can be reset to draft."))
+            run.line_ids.unlink()
+            run.write({"state": "draft", "total_amount": 0.0, "total_provision": 0.0, "difference": 0.0})
+
     def unlink(self):
         """Posted and reversed runs are kept for the audit trail."""
         if any(run.state in ("posted", "reversed") for run in self):

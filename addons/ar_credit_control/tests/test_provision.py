@@ -246,6 +246,21 @@ class TestProvision(ArCreditCommon):
             run.with_user(self.credit_manager).action_reverse()
         self.assertEqual(run.state, "posted")
 
+    def test_views_and_reset(self):
+        for model in ("ar.provision.matrix", "ar.provision.run"):
+            self.assertIn("<form", self.env[model].get_view(view_type="form")["arch"])
+        for view_type in ("pivot", "graph", "list"):
+            self.assertTrue(self.env["ar.provision.line"].get_view(view_type=view_type)["arch"])
+        self._invoice(self._customer(name="Late"), 3000.0, days_overdue=500)
+        run = self._run(self.today)
+        with self.assertRaises(UserError):
+            run.date = self.today - timedelta(days=1)  # computed figures would no longer match the date
+        run.action_reset_draft()
+        self.assertEqual((run.state, len(run.line_ids), run.total_provision), ("draft", 0, 0.0))
+        run.date = self.today - timedelta(days=1)
+        run.action_compute()
+        self.assertEqual(run.total_provision, 300.0)  # 499 days past due: 3,000 × 10 %
+
     def test_missing_accounts(self):
         self._invoice(self._customer(name="Late"), 3000.0, days_overdue=500)
         run = self._run(self.today)
