@@ -243,7 +243,9 @@ class ArProvisionRun(models.Model):
     def write(self, vals):
         """The date, company and matrix of a computed run change only back in draft."""
         if {"date", "company_id", "matrix_id"} & set(vals) and any(run.state != "draft" for run in self):
-            raise UserError(self.env._("Reset the provision run to draft before changing its date or matrix."))
+            raise UserError(
+                self.env._("Reset the provision run to draft before changing its date or matrix.")
+            )
         return super().write(vals)
 
     def action_reset_draft(self):
