@@ -30,6 +30,7 @@
         "demo/ar_credit_grade_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/ar_credit_receivables_demo.xml",
+        "demo/ar_provision_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["ar_credit_control/static/tests/tours/*.js"],
