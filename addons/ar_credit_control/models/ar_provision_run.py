@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .aging_sql import customer_buckets_sql
 from .provision_rules import arithmetic_text, entry_sides, format_amount, line_provision, provision_difference
@@ -135,6 +136,18 @@ class ArProvisionRun(models.Model):
             )
             run._set_difference()
 
+    def _lock_company(self):
+        """Serialise the postings and reversals of a company.
+
+        A no-op update of the company row: a concurrent posting or reversal of
+        the same company waits, then fails with a serialisation error (and its
+        request is retried), so two runs are never posted against the same
+        previous provision.
+        """
+        self.env.cr.execute(
+            SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", self.company_id.id)
+        )
+
     def _check_accountant(self):
         """Only accounting managers approve provision entries."""
         if not self.env.user.has_group("account.group_account_manager"):
@@ -184,6 +197,7 @@ class ArProvisionRun(models.Model):
             if run.state != "computed":
                 raise UserError(self.env._("Compute the provision run before posting it."))
             run._check_accounts()
+            run._lock_company()
             previous = run._last_posted()
             if previous.date and previous.date > run.date:
                 raise UserError(
@@ -228,6 +242,7 @@ class ArProvisionRun(models.Model):
         for run in self:
             if run.state != "posted":
                 raise UserError(self.env._("Only posted provision runs can be reversed."))
+            run._lock_company()
             later = run._last_posted()
             if later and (later.date, later.id) > (run.date, run.id):
                 raise UserError(self.env._("Reverse the later provision runs of the company first."))

@@ -22,12 +22,15 @@ rates from it to the last bucket times ``last_rate``.
 
 Forward-looking adjustment: ``points`` adds that many percentage points to
 every rate, ``factor`` multiplies every rate by that factor (1.1 = 10 % more);
-the adjusted rate is kept between 0 and 100 %.
+the adjusted rate is kept between 0 and 100 % and rounded to ``RATE_DIGITS``
+decimals.
 """
 
 from calendar import monthrange
 from datetime import date as date_type
 
+#: Rates are kept (and shown) with this many decimals, so the arithmetic shown reproduces the provision.
+RATE_DIGITS = 4
 #: Chinese practice template by age (账龄分析法): (lower bound in days past due, rate %).
 CN_AGE_TEMPLATE = ((0, 5.0), (366, 10.0), (731, 30.0), (1096, 100.0))
 
@@ -107,7 +110,7 @@ def adjusted_rate(rate, mode, value):
         rate = rate * value
     elif mode != "none":
         raise ProvisionError(f"Unknown adjustment {mode!r}.")
-    return min(100.0, max(0.0, rate))
+    return round(min(100.0, max(0.0, rate)), RATE_DIGITS)
 
 
 def line_provision(amount, rate, round_amount):

@@ -75,6 +75,7 @@ class TestProvisionRules(ArTransactionCase):
         self.assertAlmostEqual(adjusted_rate(10.0, "none", 5.0), 10.0)
         self.assertAlmostEqual(adjusted_rate(10.0, "points", 2.5), 12.5)
         self.assertAlmostEqual(adjusted_rate(10.0, "factor", 1.1), 11.0)
+        self.assertEqual(adjusted_rate(24.9351, "factor", 1.1), 27.4286)  # 27.42861 kept with 4 decimals
         self.assertAlmostEqual(adjusted_rate(95.0, "points", 10.0), 100.0)
         self.assertAlmostEqual(adjusted_rate(5.0, "points", -10.0), 0.0)
         with self.assertRaises(ProvisionError):
