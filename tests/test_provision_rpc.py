@@ -7,10 +7,14 @@ from conftest import RpcError, create_user
 def test_only_accountants_post_provisions(admin, rpc):
     manager = create_user(admin, rpc, "rpc-provision-manager", ["ar_credit_control.group_ar_credit_manager"])
     user = create_user(admin, rpc, "rpc-provision-user", ["ar_credit_control.group_ar_credit_user"])
-    matrix = admin.ref("ar_credit_control.ar_provision_matrix_demo")
+    matrix = admin.execute(
+        "ar.provision.matrix",
+        "create",
+        {"name": "RPC matrix", "active": False, "line_ids": [[0, 0, {"days_from": 0, "base_rate": 5.0}]]},
+    )
     run = manager.execute("ar.provision.run", "create", {"matrix_id": matrix})
-    manager.execute("ar.provision.run", "action_compute", [run])
     try:
+        assert manager.execute("ar.provision.run", "action_compute", [run]) is True
         for caller in (manager, user):
             with pytest.raises(RpcError) as caught:
                 caller.execute("ar.provision.run", "action_post", [run])
@@ -23,3 +27,4 @@ def test_only_accountants_post_provisions(admin, rpc):
         assert not record["move_id"]
     finally:
         admin.execute("ar.provision.run", "unlink", [run])
+        admin.execute("ar.provision.matrix", "unlink", [matrix])

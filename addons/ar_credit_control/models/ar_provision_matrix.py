@@ -106,12 +106,14 @@ class ArProvisionMatrix(models.Model):
         for matrix in self:
             matrix._replace_lines(CN_AGE_TEMPLATE)
             matrix.method = "manual"
+        return True
 
     def action_load_company_buckets(self):
         """Load the company's aging buckets (rates 0 %), e.g. to derive their rates from the history."""
         for matrix in self:
             bounds = matrix.company_id._ar_aging_buckets().bounds
             matrix._replace_lines([(0, 0.0)] + [(bound + 1, 0.0) for bound in bounds])
+        return True
 
     def _month_end_balances(self):
         """``(ends, balances)``: the open amount per bucket at each month end of the history (SQL)."""
@@ -137,3 +139,4 @@ class ArProvisionMatrix(models.Model):
             for line, roll, loss in zip(matrix._ordered_lines(), [*rolls, None], losses, strict=True):
                 line.write({"roll_rate": roll or 0.0, "base_rate": loss})
             matrix.write({"method": "roll_rate", "history_computed_on": fields.Datetime.now()})
+        return True

@@ -49,6 +49,8 @@ class ArProvisionMatrixLine(models.Model):
                 line.name = self.env._("Not due")
             elif later:
                 line.name = self.env._("%(start)s-%(end)s days", start=line.days_from, end=line.days_to)
+            elif line.days_from <= 0:
+                line.name = self.env._("All receivables")
             else:
                 line.name = self.env._("Over %(start)s days", start=line.days_from - 1)
 

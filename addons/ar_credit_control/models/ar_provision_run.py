@@ -135,6 +135,7 @@ class ArProvisionRun(models.Model):
                 }
             )
             run._set_difference()
+        return True
 
     def _lock_company(self):
         """Serialise the postings and reversals of a company.
@@ -214,6 +215,7 @@ class ArProvisionRun(models.Model):
                 values["move_id"] = move.id
             run.write(values)
             run._post_message()
+        return True
 
     def _post_message(self):
         """Chatter note of the posting: previous provision, new one, difference and entry."""
@@ -254,6 +256,7 @@ class ArProvisionRun(models.Model):
                 ).id
             run.write(values)
             run.message_post(body=self.env._("Provision entry reversed."))
+        return True
 
     def write(self, vals):
         """The date, company and matrix of a computed run change only back in draft."""
@@ -270,6 +273,7 @@ class ArProvisionRun(models.Model):
                 raise UserError(self.env._("Only computed provision runs can be reset to draft."))
             run.line_ids.unlink()
             run.write({"state": "draft", "total_amount": 0.0, "total_provision": 0.0, "difference": 0.0})
+        return True
 
     def unlink(self):
         """Posted and reversed runs are kept for the audit trail."""

@@ -261,6 +261,21 @@ class TestProvision(ArCreditCommon):
         run.action_compute()
         self.assertEqual(run.total_provision, 300.0)  # 499 days past due: 3,000 × 10 %
 
+    def test_single_bucket_flat_rate(self):
+        self._invoice(self._customer(name="Flat A"), 1000.0, days_overdue=5)
+        self._invoice(self._customer(name="Flat B"), 3000.0, days_overdue=900)
+        flat = self.env["ar.provision.matrix"].create(
+            {
+                "name": "Flat 2 %",
+                "company_id": self.company.id,
+                "active": False,
+                "line_ids": [Command.create({"days_from": 0, "base_rate": 2.0})],
+            }
+        )
+        run = self._run(self.today, matrix=flat)
+        self.assertEqual(run.line_ids.mapped("bucket"), ["All receivables"] * 2)
+        self.assertEqual(run.total_provision, 80.0)  # 4,000 × 2 %
+
     def test_missing_accounts(self):
         self._invoice(self._customer(name="Late"), 3000.0, days_overdue=500)
         run = self._run(self.today)
