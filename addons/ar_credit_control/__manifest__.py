@@ -29,11 +29,13 @@
         "views/ar_payment_behaviour_views.xml",
         "views/ar_credit_dashboard_views.xml",
         "views/ar_data_quality_views.xml",
+        "views/ar_provision_views.xml",
     ],
     "demo": [
         "demo/ar_credit_grade_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/ar_credit_receivables_demo.xml",
+        "demo/ar_provision_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["ar_credit_control/static/tests/tours/*.js"],

@@ -13,3 +13,7 @@ from . import ar_insolvency_case
 from . import ar_write_off
 from . import ar_write_off_line
 from . import ar_write_off_recovery
+from . import ar_provision_matrix
+from . import ar_provision_matrix_line
+from . import ar_provision_run
+from . import ar_provision_line

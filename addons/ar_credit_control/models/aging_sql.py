@@ -5,6 +5,8 @@ from odoo.tools import SQL
 
 def bucket_case(buckets, days):
     """SQL ``CASE`` giving the bucket index (0, 1, ...) of ``days`` past due."""
+    if not buckets.bounds:  # a single bucket (e.g. one flat provision rate)
+        return SQL("0")
     whens = [SQL("WHEN %s <= %s THEN %s", days, bound, index) for index, bound in enumerate(buckets.bounds)]
     return SQL("CASE %s ELSE %s END", SQL(" ").join(whens), len(buckets.bounds))
 

@@ -17,3 +17,5 @@ from . import test_tour_apps
 from . import test_insolvency
 from . import test_data_quality
 from . import test_write_off
+from . import test_provision_rules
+from . import test_provision
