@@ -24,6 +24,8 @@
         "views/ar_credit_kpi_views.xml",
         "views/ar_payment_behaviour_views.xml",
         "views/ar_credit_dashboard_views.xml",
+        "views/ar_payment_risk_model_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [
         "demo/ar_credit_grade_demo.xml",

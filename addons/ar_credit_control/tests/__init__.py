@@ -14,3 +14,5 @@ from . import test_kpi
 from . import test_payment_behaviour
 from . import test_dashboard
 from . import test_tour_apps
+from . import test_payment_risk_rules
+from . import test_payment_risk
