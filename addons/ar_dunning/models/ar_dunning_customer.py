@@ -32,6 +32,14 @@ class ArDunningCustomer(models.Model):
         "ar.dunning.run", readonly=True, index="btree_not_null", ondelete="set null"
     )
     collector_id = fields.Many2one("res.users", readonly=True)
+    expected_loss = fields.Monetary(
+        readonly=True,
+        help="Open invoices of the customer times their probability of being paid late "
+        "(refreshed with the payment risk scores).",
+    )
+    risk_reasons = fields.Text(
+        string="Main Risk Reasons", readonly=True, help="Reasons of the invoice with the largest expected loss."
+    )
 
     _sql_constraints = [
         (
