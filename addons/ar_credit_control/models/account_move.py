@@ -14,9 +14,12 @@ class AccountMove(models.Model):
         string="Late Payment Probability",
         readonly=True,
         copy=False,
-        help="Probability that the invoice is paid more than the company's late threshold after its due date.",
+        help="Probability that the invoice is paid more than the company's late threshold "
+        "after its due date.",
     )
-    ar_expected_days_late = fields.Float(string="Expected Days Late", digits=(16, 1), readonly=True, copy=False)
+    ar_expected_days_late = fields.Float(
+        string="Expected Days Late", digits=(16, 1), readonly=True, copy=False
+    )
     ar_expected_loss = fields.Monetary(
         string="Expected Loss",
         currency_field="company_currency_id",

@@ -116,7 +116,9 @@ class ArPaymentRiskModel(models.Model):
     # ------------------------------------------------------------------
     def _check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only a Credit Manager can train or refresh the payment risk model."))
+            raise AccessError(
+                self.env._("Only a Credit Manager can train or refresh the payment risk model.")
+            )
 
     @api.model
     def _for_company(self, company):
@@ -130,7 +132,9 @@ class ArPaymentRiskModel(models.Model):
         self._check_manager()
         for company in self.env.companies:
             self._for_company(company)
-        action = self.env["ir.actions.act_window"]._for_xml_id("ar_credit_control.ar_payment_risk_model_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ar_credit_control.ar_payment_risk_model_action"
+        )
         return action
 
     def action_train(self):
@@ -164,7 +168,9 @@ class ArPaymentRiskModel(models.Model):
             "late_count": sum(labels),
         }
         if lib is None:
-            vals.update(method="rules", model_data=False, auc=0.0, note=self.env._("scikit-learn is not installed."))
+            vals.update(
+                method="rules", model_data=False, auc=0.0, note=self.env._("scikit-learn is not installed.")
+            )
         elif not trainable(labels):
             vals.update(
                 method="rules",
@@ -264,7 +270,8 @@ class ArPaymentRiskModel(models.Model):
         return ""
 
     def _ar_after_scoring(self, company):
-        """Hook called after the open invoices of ``company`` were scored (ar_dunning updates its worklist)."""
+        """Hook run once the open invoices of ``company`` are scored (ar_dunning refreshes its worklist)."""
+        return None
 
     # ------------------------------------------------------------------
     # Cron
@@ -272,7 +279,7 @@ class ArPaymentRiskModel(models.Model):
     @api.model
     def _cron_train(self):
         """Weekly: train and score per company, committing after each one (a failure skips that company)."""
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             record = self._for_company(company)
             try:
                 record._train()

@@ -40,7 +40,8 @@ RULE_POINTS = {
     "dunning_level": (5.0, 0.0, 15.0),
 }
 
-#: Rule score: grade points = (GRADE_NEUTRAL_SCORE - grade score) x GRADE_POINTS_PER_SCORE, 0 to GRADE_MAX_POINTS.
+#: Rule score: grade points = (GRADE_NEUTRAL_SCORE - grade score) x GRADE_POINTS_PER_SCORE,
+#: from 0 to GRADE_MAX_POINTS.
 GRADE_NEUTRAL_SCORE = 70.0
 GRADE_POINTS_PER_SCORE = 0.4
 GRADE_MAX_POINTS = 20.0
@@ -77,7 +78,7 @@ def standardise(values, means, scales):
 
 
 def model_score(model, values):
-    """Score ``values`` (a list in ``model["features"]`` order) with a stored model (see ``payment_risk_learning.fit``).
+    """Score ``values`` (in ``model["features"]`` order) with a stored model (``payment_risk_learning.fit``).
 
     Probability from the logistic part, expected days late from the linear
     part (never negative); the contributions are coefficient x standardised

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from odoo.tools import SQL
 
 
+#: The invoice month as an angle (radians).
+MONTH_ANGLE_SQL = SQL("2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12")
+
+
 @dataclass(frozen=True)
 class RiskFeature:
     """One model input: a name (stable, stored with the model), a label, an SQL expression, a display kind.
@@ -50,18 +54,9 @@ def core_features(labels):
         RiskFeature("term_days", labels["term_days"], SQL("(b.date_due - b.invoice_date)"), "days"),
         RiskFeature("days_overdue", labels["days_overdue"], SQL("GREATEST(b.as_of - b.date_due, 0)"), "days"),
         RiskFeature("grade_score", labels["grade_score"], SQL("COALESCE(g.min_score, 50)"), "number"),
-        RiskFeature(
-            "month_sin",
-            labels["month"],
-            SQL("SIN(2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12)"),
-            "none",
-        ),
-        RiskFeature(
-            "month_cos",
-            labels["month"],
-            SQL("COS(2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12)"),
-            "none",
-        ),
+        # the month as a point on a circle: December is next to January
+        RiskFeature("month_sin", labels["month"], SQL("SIN(%s)", MONTH_ANGLE_SQL), "none"),
+        RiskFeature("month_cos", labels["month"], SQL("COS(%s)", MONTH_ANGLE_SQL), "none"),
     ]
 
 
@@ -71,7 +66,8 @@ def _base_sql(company_id, training, move_ids, today):
         return SQL(
             """
             SELECT m.id AS move_id, m.company_id, m.commercial_partner_id AS partner_id, m.invoice_date,
-                   COALESCE(m.invoice_date_due, m.invoice_date) AS date_due, ABS(m.amount_total_signed) AS amount,
+                   COALESCE(m.invoice_date_due, m.invoice_date) AS date_due,
+                   ABS(m.amount_total_signed) AS amount,
                    m.invoice_date + MOD(m.id::bigint * 7919, GREATEST(p.days_to_pay, 0) + 1)::int AS as_of,
                    p.days_late
               FROM account_move m

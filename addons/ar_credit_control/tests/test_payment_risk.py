@@ -81,7 +81,8 @@ class TestPaymentRisk(ArCreditCommon):
     def _copy_sql(cls, table, overrides):
         """Column list and SELECT list copying the template row ``t`` of ``table`` with ``overrides``."""
         cls.env.cr.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'",
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = %s AND column_name <> 'id'""",
             [table],
         )
         columns = [row[0] for row in cls.env.cr.fetchall()]
@@ -112,7 +113,9 @@ class TestPaymentRisk(ArCreditCommon):
                 **dict.fromkeys(
                     ["amount_untaxed", "amount_total", "amount_untaxed_signed", "amount_total_signed"], amount
                 ),
-                **dict.fromkeys(["amount_untaxed_in_currency_signed", "amount_total_in_currency_signed"], amount),
+                **dict.fromkeys(
+                    ["amount_untaxed_in_currency_signed", "amount_total_in_currency_signed"], amount
+                ),
                 "amount_residual": residual,
                 "amount_residual_signed": residual,
             },
@@ -176,7 +179,9 @@ class TestPaymentRisk(ArCreditCommon):
             "account_partial_reconcile",
             {
                 "debit_move_id": SQL("l.id"),
-                **dict.fromkeys(["amount", "debit_amount_currency", "credit_amount_currency"], SQL("l.balance")),
+                **dict.fromkeys(
+                    ["amount", "debit_amount_currency", "credit_amount_currency"], SQL("l.balance")
+                ),
                 "max_date": SQL("v.paid"),
                 "full_reconcile_id": SQL("NULL"),
             },

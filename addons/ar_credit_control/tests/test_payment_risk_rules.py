@@ -49,7 +49,12 @@ class TestPaymentRiskRules(BaseCase):
 
     def test_rule_score_grows_with_risk(self):
         base = {"avg_delay": 5.0, "share_late": 0.2, "amount_ratio": 1.0, "term_days": 30, "days_overdue": 0}
-        for name, worse in (("avg_delay", 10.0), ("share_late", 0.5), ("amount_ratio", 1.5), ("term_days", 45)):
+        for name, worse in (
+            ("avg_delay", 10.0),
+            ("share_late", 0.5),
+            ("amount_ratio", 1.5),
+            ("term_days", 45),
+        ):
             self.assertGreater(
                 rules.rule_score(dict(base, **{name: worse}), 15).probability,
                 rules.rule_score(base, 15).probability,

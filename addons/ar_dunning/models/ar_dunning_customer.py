@@ -38,7 +38,9 @@ class ArDunningCustomer(models.Model):
         "(refreshed with the payment risk scores).",
     )
     risk_reasons = fields.Text(
-        string="Main Risk Reasons", readonly=True, help="Reasons of the invoice with the largest expected loss."
+        string="Main Risk Reasons",
+        readonly=True,
+        help="Reasons of the invoice with the largest expected loss.",
     )
 
     _sql_constraints = [

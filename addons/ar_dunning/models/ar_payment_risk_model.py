@@ -48,7 +48,8 @@ class ArPaymentRiskModel(models.Model):
         ]
 
     def _ar_after_scoring(self, company):
-        super()._ar_after_scoring(company)
+        result = super()._ar_after_scoring(company)
         self.env["ar.dunning.customer"].flush_model()
         self.env.cr.execute(WORKLIST_SQL, [company.id])
         self.env["ar.dunning.customer"].invalidate_model(["expected_loss", "risk_reasons"])
+        return result

@@ -29,7 +29,9 @@ class TestPaymentRiskWorklist(ArDunningCommon):
         self._run()
         features = self.risk_model._ar_risk_features()
         self.assertEqual(features[-1].name, "dunning_level")
-        rows = self.risk_model._ar_feature_rows(self.company, features, move_ids=(self.old_invoice | not_due).ids)
+        rows = self.risk_model._ar_feature_rows(
+            self.company, features, move_ids=(self.old_invoice | not_due).ids
+        )
         level = {move_id: values[-1] for move_id, _days, values in rows}
         self.assertGreaterEqual(level[self.old_invoice.id], 1.0)
         self.assertEqual(level[not_due.id], 0.0)
@@ -40,7 +42,9 @@ class TestPaymentRiskWorklist(ArDunningCommon):
         statuses = self._statuses("expected_loss desc, id")
         self.assertEqual(statuses.partner_id, self.old | self.large | self.small)
         # ordered differently from the overdue amount
-        self.assertEqual(self._statuses("overdue_amount desc, id").partner_id, self.large | self.old | self.small)
+        self.assertEqual(
+            self._statuses("overdue_amount desc, id").partner_id, self.large | self.old | self.small
+        )
         for status in statuses:
             invoices = self.env["account.move"].search([("commercial_partner_id", "=", status.partner_id.id)])
             self.assertEqual(status.expected_loss, sum(invoices.mapped("ar_expected_loss")))
