@@ -310,3 +310,18 @@ class TestPaymentRisk(ArCreditCommon):
         self.assertIn(self.risk_model, visible)
         self.assertNotIn(other_model, visible)
         self.assertEqual(self.company.ar_risk_late_days, LATE_DAYS)
+
+    def test_views_menu_and_settings(self):
+        settings = self.env["res.config.settings"].with_user(self.credit_manager).create({})
+        action = settings.action_ar_open_payment_risk()
+        self.assertEqual(action["res_model"], "ar.payment.risk.model")
+        menu = self.env.ref("ar_credit_control.menu_ar_payment_risk_model")
+        self.assertEqual(menu.parent_id, self.env.ref("ar_credit_control.menu_ar_credit_config"))
+        invoice_form = self.env["account.move"].get_view(self.env.ref("account.view_move_form").id, "form")
+        self.assertIn('name="ar_payment_risk"', invoice_form["arch"])
+        invoice_list = self.env["account.move"].get_view(self.env.ref("account.view_out_invoice_tree").id, "list")
+        self.assertIn('name="ar_expected_loss"', invoice_list["arch"])
+        model_form = self.env["ar.payment.risk.model"].get_view(view_type="form")["arch"]
+        self.assertIn('name="action_train"', model_form)
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(self.rep).action_ar_open_payment_risk()
