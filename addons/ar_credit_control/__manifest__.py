@@ -30,6 +30,8 @@
         "views/ar_credit_dashboard_views.xml",
         "views/ar_data_quality_views.xml",
         "views/ar_provision_views.xml",
+        "views/ar_payment_risk_model_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [
         "demo/ar_credit_grade_demo.xml",

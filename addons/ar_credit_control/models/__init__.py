@@ -17,3 +17,4 @@ from . import ar_provision_matrix
 from . import ar_provision_matrix_line
 from . import ar_provision_run
 from . import ar_provision_line
+from . import ar_payment_risk_model

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .ar_credit_release import MANAGER_GROUP
@@ -8,6 +8,30 @@ class AccountMove(models.Model):
     """Optional credit re-check when a customer invoice is posted."""
 
     _inherit = "account.move"
+
+    # Predicted payment risk, written in SQL batches by ar.payment.risk.model (cron and button)
+    ar_late_probability = fields.Float(
+        string="Late Payment Probability",
+        readonly=True,
+        copy=False,
+        help="Probability that the invoice is paid more than the company's late threshold "
+        "after its due date.",
+    )
+    ar_expected_days_late = fields.Float(
+        string="Expected Days Late", digits=(16, 1), readonly=True, copy=False
+    )
+    ar_expected_loss = fields.Monetary(
+        string="Expected Loss",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+        help="Open amount (company currency) times the late payment probability.",
+    )
+    ar_risk_reasons = fields.Text(string="Main Risk Reasons", readonly=True, copy=False)
+    ar_risk_method = fields.Selection(
+        [("model", "Learned model"), ("rules", "Rules")], string="Risk Method", readonly=True, copy=False
+    )
+    ar_risk_date = fields.Date(string="Risk Scored On", readonly=True, copy=False)
 
     def _post(self, soft=True):
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):

@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 from .aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
 from .credit_rules import CreditPolicy
 from .credit_scoring import DEFAULT_WEIGHTS
+from .payment_risk_rules import DEFAULT_LATE_DAYS
 
 
 class ResCompany(models.Model):
@@ -213,3 +214,18 @@ class ResCompany(models.Model):
         for company in self:
             if company.ar_dq_unreconciled_days < 0:
                 raise ValidationError(self.env._("The days of unreconciled payments cannot be negative."))
+
+    # Predicted payment risk (issue 10)
+    ar_risk_late_days = fields.Integer(
+        string="Late Payment After (days)",
+        default=DEFAULT_LATE_DAYS,
+        required=True,
+        help="An invoice paid more than this many days after its due date counts as paid late "
+        "for the payment risk prediction.",
+    )
+
+    @api.constrains("ar_risk_late_days")
+    def _check_ar_risk_late_days(self):
+        for company in self:
+            if company.ar_risk_late_days < 0:
+                raise ValidationError(self.env._("The late payment threshold cannot be negative."))

@@ -36,3 +36,8 @@ class ResConfigSettings(models.TransientModel):
     ar_provision_journal_id = fields.Many2one(related="company_id.ar_provision_journal_id", readonly=False)
     ar_write_off_threshold = fields.Monetary(related="company_id.ar_write_off_threshold", readonly=False)
     ar_dq_unreconciled_days = fields.Integer(related="company_id.ar_dq_unreconciled_days", readonly=False)
+    ar_risk_late_days = fields.Integer(related="company_id.ar_risk_late_days", readonly=False)
+
+    def action_ar_open_payment_risk(self):
+        """Open the payment risk models of the user's companies."""
+        return self.env["ar.payment.risk.model"]._action_open()

@@ -19,3 +19,5 @@ from . import test_data_quality
 from . import test_write_off
 from . import test_provision_rules
 from . import test_provision
+from . import test_payment_risk_rules
+from . import test_payment_risk

@@ -42,6 +42,16 @@ class ArDunningCustomer(models.Model):
         search="_search_insolvency_case_id",
         help="Open insolvency case of the customer: the dunning run skips it until the case is closed.",
     )
+    expected_loss = fields.Monetary(
+        readonly=True,
+        help="Open invoices of the customer times their probability of being paid late "
+        "(refreshed with the payment risk scores).",
+    )
+    risk_reasons = fields.Text(
+        string="Main Risk Reasons",
+        readonly=True,
+        help="Reasons of the invoice with the largest expected loss.",
+    )
 
     _sql_constraints = [
         (
