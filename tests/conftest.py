@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ class JsonRpc:
             body = json.loads(response.read())
         if "error" in body:
             raise RpcError(body["error"])
-        return body["result"]
+        return body.get("result")  # absent when the method returned None
 
     def login(self, login, password):
         uid = self.call("common", "login", self.db, login, password)
@@ -153,7 +154,7 @@ class HttpSession:
         answer = json.loads(body)
         if "error" in answer:
             raise RpcError(answer["error"])
-        return answer["result"]
+        return answer.get("result")
 
     def authenticate(self, login, password):
         """Open a web session as the web client does (/web/session/authenticate)."""
@@ -178,6 +179,51 @@ def create_user(admin, rpc, prefix, groups):
         {"name": prefix, "login": login, "password": login, "groups_id": [[6, 0, group_ids]]},
     )
     return rpc.login(login, login)
+
+
+def new_customer(admin, **vals):
+    """A new customer company (unique name), created by ``admin``."""
+    return admin.execute(
+        "res.partner", "create", {"name": f"Customer {uuid.uuid4().hex[:8]}", "is_company": True, **vals}
+    )
+
+
+def new_invoice(admin, partner, amount, days_overdue=30, post=True, **vals):
+    """A customer invoice of ``amount`` (no tax) due ``days_overdue`` days ago, posted unless ``post``."""
+    due = (date.today() - timedelta(days=days_overdue)).isoformat()
+    line = {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}
+    move = admin.execute(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner,
+            "invoice_date": due,
+            "invoice_date_due": due,
+            "invoice_line_ids": [[0, 0, line]],
+            **vals,
+        },
+    )
+    if post:
+        admin.execute("account.move", "action_post", [move])
+    return move
+
+
+def new_insurance_policy(admin, company=None, **vals):
+    """A credit insurance policy of ``company`` (default: the admin's) running for the year around today."""
+    if not company:
+        company = admin.execute("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    currency = admin.execute("res.company", "read", [company], ["currency_id"])[0]["currency_id"][0]
+    values = {
+        "number": f"POL-{uuid.uuid4().hex[:8]}",
+        "insurer_id": new_customer(admin),
+        "company_id": company,
+        "currency_id": currency,
+        "date_start": (date.today() - timedelta(days=180)).isoformat(),
+        "date_end": (date.today() + timedelta(days=180)).isoformat(),
+        **vals,
+    }
+    return admin.execute("ar.insurance.policy", "create", values, context={"allowed_company_ids": [company]})
 
 
 def _require_env(name):

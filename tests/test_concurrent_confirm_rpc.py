@@ -85,10 +85,14 @@ def _race(admin, company_id, sessions, fitting):
     )
     product = admin.execute("product.product", "create", {"name": "Race goods", "list_price": ORDER_AMOUNT})
     line = {"product_id": product, "price_unit": ORDER_AMOUNT, "tax_id": [[6, 0, []]]}
-    order_ids = [
-        session.call_kw("sale.order", "create", {"partner_id": customer, "order_line": [[0, 0, line]]})
-        for session in sessions
-    ]
+
+    def quote(index):
+        return sessions[index].call_kw(
+            "sale.order", "create", {"partner_id": customer, "order_line": [[0, 0, line]]}
+        )
+
+    order_ids = _in_parallel(quote, len(sessions))
+    assert all(isinstance(order_id, int) for order_id in order_ids), order_ids
 
     def confirm(index):
         return sessions[index].call_kw("sale.order", "action_confirm", [order_ids[index]])

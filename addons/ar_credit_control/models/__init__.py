@@ -9,3 +9,4 @@ from . import sale_order
 from . import account_move
 from . import ar_payment_behaviour
 from . import ar_credit_api
+from . import res_currency

@@ -14,3 +14,4 @@ from . import test_kpi
 from . import test_payment_behaviour
 from . import test_dashboard
 from . import test_tour_apps
+from . import test_currency_rate

@@ -10,3 +10,4 @@ from . import test_statement
 from . import test_statement_portal
 from . import test_dashboard
 from . import test_tours
+from . import test_promise_plan_input
