@@ -240,14 +240,15 @@ def _insurance_limit(admin):
     return "ar.insurance.limit", limit, ["state", "granted_amount", "decision_date"]
 
 
-def _dunning_level(admin, company=None, **vals):
+def _dunning_level(admin, company=None):
+    """A policy whose only level puts the customer on credit hold; returns (policy, level, company)."""
     policy = admin.execute(
         "ar.dunning.policy",
         "create",
         {
             "name": f"Sec policy {_tag()}",
             **({"company_id": company} if company else {}),
-            "level_ids": [[0, 0, {"name": "Sec hold", "days": 10, "set_credit_hold": True, **vals}]],
+            "level_ids": [[0, 0, {"name": "Sec hold", "days": 10, "set_credit_hold": True}]],
         },
         **({"context": {"allowed_company_ids": [company]}} if company else {}),
     )
