@@ -18,3 +18,4 @@ from . import ar_provision_matrix_line
 from . import ar_provision_run
 from . import ar_provision_line
 from . import ar_payment_risk_model
+from . import res_currency

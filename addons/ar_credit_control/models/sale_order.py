@@ -124,6 +124,7 @@ class SaleOrder(models.Model):
         mode = self.company_id.ar_credit_check_mode
         if mode == "off" or not self.partner_id:
             return
+        self.currency_id._ar_check_rate(self.company_id, self.date_order.date())
         self._ar_lock_partner()
         reasons, figures, customer = self._ar_credit_evaluate(pending, overdue_amounts=False)
         if not reasons:

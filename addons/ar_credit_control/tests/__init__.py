@@ -21,3 +21,4 @@ from . import test_provision_rules
 from . import test_provision
 from . import test_payment_risk_rules
 from . import test_payment_risk
+from . import test_currency_rate

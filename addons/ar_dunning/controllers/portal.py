@@ -154,7 +154,7 @@ class ArStatementPortal(CustomerPortal):
         except ValueError:
             promised = None
         amount = self._ar_amount(amount)
-        if not promised or not amount:
+        if not promised or not amount or promised < fields.Date.context_today(request.env.user):
             return request.redirect("/my/statement?message=promise_invalid")
         request.env["ar.payment.promise"].sudo().create(
             {

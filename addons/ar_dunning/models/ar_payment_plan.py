@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
 
 class ArPaymentPlan(models.Model):
@@ -87,8 +87,22 @@ class ArPaymentPlan(models.Model):
         for plan in self:
             if not plan.installment_ids:
                 raise UserError(self.env._("Add the installments of the plan first."))
-            plan.write(
-                {"state": "active", "residual_at_start": sum(plan.move_ids.mapped("amount_residual_signed"))}
+            balance = sum(plan.move_ids.mapped("amount_residual_signed"))
+            plan._check_installments_match(balance)
+            plan.write({"state": "active", "residual_at_start": balance})
+
+    def _check_installments_match(self, balance):
+        """Refuse a plan whose installments do not add up to its invoices' open ``balance``."""
+        self.ensure_one()
+        if float_compare(self.total_amount, balance, precision_rounding=self.currency_id.rounding):
+            raise UserError(
+                self.env._(
+                    "The installments of %(plan)s add up to %(total)s, but its invoices' open balance "
+                    "is %(balance)s: adjust the installments (or generate them again).",
+                    plan=self.name,
+                    total=format_amount(self.env, self.total_amount, self.currency_id),
+                    balance=format_amount(self.env, balance, self.currency_id),
+                )
             )
 
     def action_cancel(self):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 
 class ArPaymentPromise(models.Model):
@@ -68,6 +68,18 @@ class ArPaymentPromise(models.Model):
         for promise in self:
             if promise.amount <= 0:
                 raise ValidationError(self.env._("The promised amount must be positive."))
+
+    @api.constrains("date")
+    def _check_date_not_past(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            if promise.date < today:
+                raise ValidationError(
+                    self.env._(
+                        "The promised date %(date)s is in the past: a promise to pay is for today or later.",
+                        date=format_date(self.env, promise.date),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

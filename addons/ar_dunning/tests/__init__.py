@@ -13,3 +13,4 @@ from . import test_tours
 from . import test_insolvency
 from . import test_data_quality
 from . import test_payment_risk_worklist
+from . import test_promise_plan_input

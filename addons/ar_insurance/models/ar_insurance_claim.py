@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import float_compare, format_amount, format_date
 
 from .insurance_rules import expected_indemnity, owed_to_insurer
 
@@ -105,11 +105,7 @@ class ArInsuranceClaim(models.Model):
     @api.depends("move_ids")
     def _compute_amounts(self):
         for claim in self:
-            lines = (
-                self.env["ar.insurance.receivable"]
-                .sudo()
-                .search([("policy_id", "=", claim.policy_id.id), ("move_id", "in", claim.move_ids.ids)])
-            )
+            lines = claim._receivable_lines()
             claim.claimed_amount = sum(lines.mapped("open_amount"))
             claim.covered_amount = sum(lines.mapped("covered_amount"))
 
@@ -144,6 +140,30 @@ class ArInsuranceClaim(models.Model):
                 raise ValidationError(
                     self.env._("Claim %(name)s: amounts cannot be negative.", name=claim.name)
                 )
+
+    @api.constrains("covered_amount", "move_ids")
+    def _check_within_cover(self):
+        for claim in self:
+            cover = sum(claim._receivable_lines().mapped("covered_amount"))
+            if float_compare(claim.covered_amount, cover, precision_rounding=claim.currency_id.rounding) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Claim %(name)s: the covered amount %(covered)s is above the insured cover of its "
+                        "invoices (%(cover)s); the insurer pays only what it insured.",
+                        name=claim.name,
+                        covered=format_amount(self.env, claim.covered_amount, claim.currency_id),
+                        cover=format_amount(self.env, cover, claim.currency_id),
+                    )
+                )
+
+    def _receivable_lines(self):
+        """The insured receivable lines of the claimed invoices under the claim's policy."""
+        self.ensure_one()
+        return (
+            self.env["ar.insurance.receivable"]
+            .sudo()
+            .search([("policy_id", "=", self.policy_id.id), ("move_id", "in", self.move_ids.ids)])
+        )
 
     def _check_filing(self, filing_date):
         """Raise unless the claim may be filed on ``filing_date`` (notified overdue, within the deadline)."""

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ArInsuranceCommon
@@ -87,3 +87,14 @@ class TestClaims(ArInsuranceCommon):
         unnotified = self._claim(notification_id=False)
         with self.assertRaisesRegex(UserError, "notify the overdue"):
             unnotified.action_file()
+
+    def test_claim_above_the_insured_cover_is_refused(self):
+        # the invoices' cover is the buyer's limit of 50,000: a claim cannot be covered beyond it
+        Claim = self.env["ar.insurance.claim"]
+        with self.assertRaisesRegex(ValidationError, r"50,001\.00.* above the insured cover .*50,000\.00"):
+            self._claim(covered_amount=50001)
+        self.assertFalse(Claim.search([("partner_id", "=", self.buyer.id)]))
+        claim = self._claim(covered_amount=40000)
+        with self.assertRaisesRegex(ValidationError, "above the insured cover"):
+            claim.covered_amount = 60000
+        self.assertEqual(claim.covered_amount, 40000)
