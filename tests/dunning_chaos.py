@@ -225,7 +225,9 @@ def retire(env, data):
     from odoo.tools import SQL  # noqa: PLC0415
 
     env.flush_all()
-    env.cr.execute(SQL("UPDATE account_move SET dunning_excluded = TRUE WHERE id = ANY(%s)", data["move_ids"]))
+    env.cr.execute(
+        SQL("UPDATE account_move SET dunning_excluded = TRUE WHERE id = ANY(%s)", data["move_ids"])
+    )
     env["ar.dunning.policy"].search(
         [("company_id", "=", data["company_id"]), ("name", "=like", "Chaos %")]
     ).active = False
@@ -236,7 +238,11 @@ def scenario_data(env, tag):
     """The ids of a prepared scenario, found by its customers' names."""
     partners = env["res.partner"].search([("ref", "=", PARTNER_REF), ("name", "=like", f"Chaos {tag} %")])
     moves = env["account.move"].search(
-        [("partner_id", "in", partners.ids), ("move_type", "=", "out_invoice"), ("invoice_origin", "=", False)]
+        [
+            ("partner_id", "in", partners.ids),
+            ("move_type", "=", "out_invoice"),
+            ("invoice_origin", "=", False),
+        ]
     )
     return {"company_id": partners[:1].company_id.id, "partner_ids": partners.ids, "move_ids": moves.ids}
 
@@ -272,7 +278,9 @@ def drop_cron_copies(env, tag, data):
     """
     from odoo.tools import SQL  # noqa: PLC0415
 
-    copies = env["ir.cron"].with_context(active_test=False).search([("name", "=like", f"Chaos {tag} worker %")])
+    copies = (
+        env["ir.cron"].with_context(active_test=False).search([("name", "=like", f"Chaos {tag} worker %")])
+    )
     env.cr.execute(
         SQL(
             """SELECT EXTRACT(EPOCH FROM (SELECT MAX(lastcall) FROM ir_cron WHERE id = ANY(%s))

@@ -75,7 +75,7 @@ def free_port():
 
 
 def wait_for(condition, timeout, interval=0.5, what="the condition"):
-    """Poll ``condition()`` until it returns a truthy value, returned; ``TimeoutError`` after ``timeout`` s."""
+    """Poll ``condition()`` until it returns a truthy value (returned); ``TimeoutError`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -196,7 +196,9 @@ def connect(db):
 def paused_crons(db, keep):
     """Deactivate every active scheduled action of ``db`` except ``keep``; restore them on exit."""
     with contextlib.closing(connect(db)) as conn, conn.cursor() as cr:
-        cr.execute("UPDATE ir_cron SET active = FALSE WHERE active AND NOT id = ANY(%s) RETURNING id", [list(keep)])
+        cr.execute(
+            "UPDATE ir_cron SET active = FALSE WHERE active AND NOT id = ANY(%s) RETURNING id", [list(keep)]
+        )
         paused = [row[0] for row in cr.fetchall()]
         try:
             yield paused
