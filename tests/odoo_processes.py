@@ -13,7 +13,8 @@ exports (AR_ODOO_PYTHON, AR_ODOO_ARGS: one argument a line)::
 - ``run_script(path, *args)``: run a driver script with Odoo's python; ``CompletedProcess``.
 - ``PreforkServer(db, workers=2, cron_workers=2, port=None, log_path=None, extra_args=())``:
   ``start()`` (waits until ``/web/health`` answers), ``stop()`` (SIGTERM, then SIGKILL),
-  ``url``, ``log_path``, ``errors()`` (the ERROR/CRITICAL lines of its log); a context manager.
+  ``url``, ``log_path``, ``errors(ignore=())`` (the ERROR/CRITICAL entries of its log),
+  ``cron_jobs()`` (``{job name: [start, end]}`` from its log); a context manager.
 - ``connect(db)``: a psycopg2 connection (autocommit) with the suite's database access.
 - ``paused_crons(db, keep)``: context manager; deactivates every active scheduled action but
   those of ``keep`` (ids) and restores them on exit, so a server's cron workers run only the
@@ -24,6 +25,7 @@ exports (AR_ODOO_PYTHON, AR_ODOO_ARGS: one argument a line)::
 """
 
 import contextlib
+import datetime
 import os
 import re
 import signal
@@ -37,6 +39,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOG_ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
+JOB_LINE = re.compile(
+    r"^(?P<time>\S+ \S+) \d+ INFO \S+ odoo\.addons\.base\.models\.ir_cron: "
+    r"Job '(?P<name>.*)' \(\d+\) (?P<event>starting|done in)"
+)
 LOG_LEVEL = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
 
@@ -163,6 +169,19 @@ class PreforkServer:
             if LOG_LEVEL.search(entry.split("\n", 1)[0])
             and not any(re.search(pattern, entry) for pattern in ignore)
         ]
+
+    def cron_jobs(self):
+        """``{job name: [start, end]}`` of the cron jobs the log shows (``datetime``, end None if running)."""
+        jobs = {}
+        for line in self.log_path.read_text().splitlines():
+            match = JOB_LINE.match(line)
+            if match:
+                moment = datetime.datetime.strptime(match["time"], "%Y-%m-%d %H:%M:%S,%f")
+                if match["event"] == "starting":
+                    jobs[match["name"]] = [moment, None]
+                elif match["name"] in jobs:
+                    jobs[match["name"]][1] = moment
+        return jobs
 
     def __enter__(self):
         return self.start()

@@ -125,6 +125,12 @@ def _cron_state(db, cron_ids, partner_ids):
         return ran, cr.fetchone()[0]
 
 
+def overlapping(jobs):
+    """Whether two of the cron ``jobs`` (``{name: [start, end]}``) ran at the same time."""
+    spans = sorted(span for span in jobs.values() if span[1])
+    return any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))
+
+
 @pytest.mark.parametrize("cron_workers", [2, 4])
 def test_cron_workers_share_the_run(request, tmp_path, capsys, record_property, cron_workers):
     """N copies of the dunning cron on a prefork server with N cron workers: each customer reached once."""
@@ -155,6 +161,7 @@ def test_cron_workers_share_the_run(request, tmp_path, capsys, record_property, 
         report = _driver("check", "--tag", tag, "--no-letters")
     assert_exactly_once(report)
     assert all(report["cron_lastcalls"]), "a cron copy never ran"
+    assert overlapping(server.cron_jobs()), f"the cron jobs never ran at the same time: {server.cron_jobs()}"
     rate = customers / report["seconds"]
     record_property("communications_per_second", round(rate, 1))
     with capsys.disabled():  # shown in the suite's output, not captured
