@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from odoo.tools import SQL
 
-
 #: The invoice month as an angle (radians).
 MONTH_ANGLE_SQL = SQL("2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12")
 

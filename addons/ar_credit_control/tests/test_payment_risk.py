@@ -319,7 +319,9 @@ class TestPaymentRisk(ArCreditCommon):
         self.assertEqual(menu.parent_id, self.env.ref("ar_credit_control.menu_ar_credit_config"))
         invoice_form = self.env["account.move"].get_view(self.env.ref("account.view_move_form").id, "form")
         self.assertIn('name="ar_payment_risk"', invoice_form["arch"])
-        invoice_list = self.env["account.move"].get_view(self.env.ref("account.view_out_invoice_tree").id, "list")
+        invoice_list = self.env["account.move"].get_view(
+            self.env.ref("account.view_out_invoice_tree").id, "list"
+        )
         self.assertIn('name="ar_expected_loss"', invoice_list["arch"])
         model_form = self.env["ar.payment.risk.model"].get_view(view_type="form")["arch"]
         self.assertIn('name="action_train"', model_form)
