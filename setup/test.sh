@@ -4,7 +4,9 @@
 # Prepares the machine as setup/demo.sh does, installs the three addons in a
 # fresh database with Odoo's test runner on (at_install and post_install tests
 # of our addons), then runs the pytest suite in tests/ against that database
-# (including a real server driven through JSON-RPC).  Exits non-zero on any
+# (including real servers driven through JSON-RPC, the reliability suite and a
+# tiny run of the side-by-side benchmarks against the OCA peers, fetched from
+# PyPI once).  Exits non-zero on any
 # failure; the last line is "N passed, N failed" over both runners.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 parse_common_args "$@"
@@ -14,7 +16,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --keep-db) KEEP_DB=1; shift ;;
         --) shift; PYTEST_ARGS=("$@"); break ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) die "Unknown option $1 (see --help)" ;;
     esac
 done
@@ -37,6 +39,7 @@ set -e
 log "Odoo tests finished in $(( $(date +%s) - start )) s (exit code $odoo_rc)"
 
 log "pytest: tests/"
+ensure_oca_peers  # the tiny side-by-side benchmark (tests/test_benchmark_compare.py) installs them
 odoo_base_args
 export AR_TEST_DB="$DB" AR_ODOO_PYTHON="$VPY" AR_ODOO_ROOT="$ODOO_ROOT"
 AR_ODOO_ARGS="$(printf '%s\n' "${ODOO_ARGS[@]}")"; export AR_ODOO_ARGS

@@ -353,3 +353,45 @@ def company_id(admin):
     admin.execute(
         "res.company", "write", [company], {"ar_credit_check_mode": previous["ar_credit_check_mode"]}
     )
+
+
+@pytest.fixture(scope="module")
+def write_off_company(admin):
+    """The admin's company with an allowance account, the provision journal and a threshold of 100."""
+    [user] = admin.execute("res.users", "read", [admin.uid], ["company_id"])
+    company = user["company_id"][0]
+    fields = ["ar_allowance_account_id", "ar_provision_journal_id", "ar_write_off_threshold"]
+    previous = admin.execute("res.company", "read", [company], fields)[0]
+    allowance = admin.execute(
+        "account.account",
+        "create",
+        {
+            "code": f"1231{uuid.uuid4().int % 10000:04d}",
+            "name": "RPC allowance",
+            "account_type": "asset_current",
+        },
+    )
+    [journal] = admin.execute(
+        "account.journal", "search", [("type", "=", "general"), ("company_id", "=", company)], limit=1
+    )
+    admin.execute(
+        "res.company",
+        "write",
+        [company],
+        {
+            "ar_allowance_account_id": allowance,
+            "ar_provision_journal_id": journal,
+            "ar_write_off_threshold": 100,
+        },
+    )
+    yield company
+    admin.execute(
+        "res.company",
+        "write",
+        [company],
+        {
+            name: value[0] if isinstance(value, list) else value
+            for name, value in previous.items()
+            if name != "id"
+        },
+    )

@@ -49,6 +49,12 @@ def credit_user(admin, rpc):
 
 
 @pytest.fixture(scope="module")
+def credit_manager(admin, rpc):
+    """Decides credit, but posting provisions is an accounting manager's."""
+    return create_user(admin, rpc, "sec-manager", [*SALESPERSON, "ar_credit_control.group_ar_credit_manager"])
+
+
+@pytest.fixture(scope="module")
 def insurance_user(admin, rpc):
     """Reads the insurance records; the insurer's decisions are the insurance manager's."""
     return create_user(admin, rpc, "sec-insurance", ["ar_insurance.group_ar_insurance_user"])
@@ -179,6 +185,11 @@ CREDIT_STATE_MODELS = {
     "ar.dunning.communication",
     "ar.dunning.run",
     "ar.dunning.run.wizard",
+    "ar.insolvency.case",
+    "ar.write.off",
+    "ar.provision.matrix",
+    "ar.provision.run",
+    "ar.payment.risk.model",
 }
 
 #: Public methods of those models that change no credit state (or only ask for a decision), and why.
@@ -195,6 +206,16 @@ NOT_CREDIT_STATE = {
     ("ar.credit.assessment", "action_compute_behaviour"): "recomputes payment-history figures",
     ("ar.credit.assessment", "action_submit"): "sends the assessment to a credit manager",
     ("ar.credit.assessment", "action_reset_to_draft"): "reopens a proposal; no decision applied",
+    ("res.partner", "action_new_insolvency_case"): "opens an empty case form (credit managers only)",
+    ("res.partner", "action_view_insolvency_cases"): "opens a list",
+    ("ar.insolvency.case", "action_view_insurance_notifications"): "opens a list",
+    ("ar.insolvency.case", "action_view_insurance_claims"): "opens a list",
+    ("ar.provision.run", "action_export_xlsx"): "downloads the lines",
+    ("ar.provision.run", "action_open_lines"): "opens a list",
+    ("ar.insolvency.case", "action_view_invoices"): "opens a list",
+    ("ar.insolvency.case", "action_view_partner"): "opens the customer",
+    ("ar.write.off", "action_view_entries"): "opens a list",
+    ("ar.write.off", "action_open_recovery"): "opens the recovery wizard, whose creation checks the group",
 }
 
 
@@ -284,6 +305,52 @@ def _dunning_run_wizard(admin):
     return "ar.dunning.run.wizard", wizard, []
 
 
+def _insolvency_case(admin):
+    customer = new_customer(admin)
+    case = admin.execute("ar.insolvency.case", "create", {"partner_id": customer, "case_type": "bankruptcy"})
+    effects = ("res.partner", customer, ["credit_hold", "credit_stop_delivery"])
+    return "ar.insolvency.case", case, ["state", "amount_receivable", "date_claim_filed"], effects
+
+
+def _write_off(admin):
+    """A write-off of 500, above the threshold (100): waiting for a second credit manager."""
+    invoice = new_invoice(admin, new_customer(admin), 500)
+    context = {"active_model": "account.move", "active_ids": [invoice]}
+    wizard = admin.execute("ar.write.off.wizard", "create", {"reason": "Insolvent"}, context=context)
+    write_off = admin.execute("ar.write.off.wizard", "action_write_off", [wizard], context=context)["res_id"]
+    return "ar.write.off", write_off, ["state", "move_id"], ("account.move", invoice, ["amount_residual"])
+
+
+_write_off.fixtures = ("write_off_company",)
+
+
+def _provision_matrix(admin):
+    matrix = admin.execute(
+        "ar.provision.matrix",
+        "create",
+        {
+            "name": f"Sec matrix {_tag()}",
+            "active": False,
+            "line_ids": [[0, 0, {"days_from": 0, "base_rate": 5}]],
+        },
+    )
+    return "ar.provision.matrix", matrix, ["method", "line_ids"]
+
+
+def _provision_run(admin):
+    _model, matrix, _fields = _provision_matrix(admin)
+    run = admin.execute("ar.provision.run", "create", {"matrix_id": matrix})
+    admin.execute("ar.provision.run", "action_compute", [run])
+    return "ar.provision.run", run, ["state", "move_id", "line_ids"]
+
+
+def _payment_risk_model(admin):
+    [model] = admin.execute("ar.payment.risk.model", "search", [], limit=1) or [
+        admin.execute("ar.payment.risk.model", "create", {})
+    ]
+    return "ar.payment.risk.model", model, ["training_date", "model_data"]
+
+
 #: (model, method) -> (what a manager would act on, users who must be refused)
 CREDIT_STATE_METHODS = {
     ("sale.order", "action_open_credit_release"): (_blocked_order, ["rep", "credit_user"]),
@@ -300,6 +367,23 @@ CREDIT_STATE_METHODS = {
     ("ar.dunning.communication", "action_reset"): (_communication, ["rep", "credit_user"]),
     ("ar.dunning.run", "action_start"): (_dunning_run, ["rep", "credit_user"]),
     ("ar.dunning.run.wizard", "action_run"): (_dunning_run_wizard, ["rep", "credit_user"]),
+    ("ar.insolvency.case", "action_open"): (_insolvency_case, ["rep", "credit_user"]),
+    ("ar.insolvency.case", "action_file_claim"): (_insolvency_case, ["rep", "credit_user"]),
+    ("ar.insolvency.case", "action_close"): (_insolvency_case, ["rep", "credit_user"]),
+    ("ar.insolvency.case", "action_cancel"): (_insolvency_case, ["rep", "credit_user"]),
+    ("ar.write.off", "action_submit"): (_write_off, ["rep", "credit_user"]),
+    ("ar.write.off", "action_approve"): (_write_off, ["rep", "credit_user"]),
+    ("ar.write.off", "action_reject"): (_write_off, ["rep", "credit_user"]),
+    ("ar.write.off", "action_cancel"): (_write_off, ["rep", "credit_user"]),
+    ("ar.provision.matrix", "action_load_cn_template"): (_provision_matrix, ["rep", "credit_user"]),
+    ("ar.provision.matrix", "action_load_company_buckets"): (_provision_matrix, ["rep", "credit_user"]),
+    ("ar.provision.matrix", "action_derive_rates"): (_provision_matrix, ["rep", "credit_user"]),
+    ("ar.provision.run", "action_compute"): (_provision_run, ["rep", "credit_user"]),
+    ("ar.provision.run", "action_post"): (_provision_run, ["rep", "credit_user", "credit_manager"]),
+    ("ar.provision.run", "action_reverse"): (_provision_run, ["rep", "credit_user", "credit_manager"]),
+    ("ar.provision.run", "action_reset_draft"): (_provision_run, ["rep", "credit_user"]),
+    ("ar.payment.risk.model", "action_train"): (_payment_risk_model, ["rep", "credit_user"]),
+    ("ar.payment.risk.model", "action_refresh_scores"): (_payment_risk_model, ["rep", "credit_user"]),
 }
 
 
@@ -347,6 +431,8 @@ def test_every_credit_state_method_is_listed():
 )
 def test_credit_state_method_checks_the_group(admin, request, model, method):
     setup, callers = CREDIT_STATE_METHODS[(model, method)]
+    for fixture in getattr(setup, "fixtures", ()):
+        request.getfixturevalue(fixture)  # e.g. the company settings the records need
     record_model, record, fields, *effects = setup(admin)
     assert record_model == model
     watched = [(model, record, fields), *effects]

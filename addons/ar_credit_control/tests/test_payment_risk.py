@@ -312,8 +312,8 @@ class TestPaymentRisk(ArCreditCommon):
         self.assertEqual(self.company.ar_risk_late_days, LATE_DAYS)
 
     def test_views_menu_and_settings(self):
-        settings = self.env["res.config.settings"].with_user(self.credit_manager).create({})
-        action = settings.action_ar_open_payment_risk()
+        settings = self.env["res.config.settings"].create({})  # settings belong to the administrators
+        action = settings.with_user(self.credit_manager).action_ar_open_payment_risk()
         self.assertEqual(action["res_model"], "ar.payment.risk.model")
         menu = self.env.ref("ar_credit_control.menu_ar_payment_risk_model")
         self.assertEqual(menu.parent_id, self.env.ref("ar_credit_control.menu_ar_credit_config"))

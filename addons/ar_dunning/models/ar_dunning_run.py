@@ -1,4 +1,5 @@
 import logging
+import random
 import time
 
 import psycopg2.errors
@@ -12,6 +13,8 @@ from . import dunning_rules
 from .ar_dunning_communication import PENDING_STATES
 
 _logger = logging.getLogger(__name__)
+#: first key of the session advisory lock held while a run is prepared (second key: the run id)
+PREPARE_LOCK_KEY = 0x41525052
 
 #: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan,
 #: customer under an open insolvency case (in the invoice's company).
@@ -173,13 +176,27 @@ class ArDunningRun(models.Model):
             self._retry_serialization(lambda: self._finish(partner_ids))
 
     def _prepare(self):
-        """Select the customers, create their status rows, mark the run running; commit."""
-        partner_ids = self._select_customers()
-        if not self.dry_run:
-            self._ensure_statuses(partner_ids)
-        if self.state != "running" or self.customer_count != len(partner_ids):
-            self.write({"state": "running", "customer_count": len(partner_ids)})
-        self._commit()
+        """Select the customers, create their status rows, mark the run running; commit.
+
+        Workers starting the same run prepare it one after the other (a
+        session advisory lock on the run, then a fresh snapshot): the next one
+        finds the status rows the previous one created instead of colliding
+        with its inserts.
+        """
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", PREPARE_LOCK_KEY, self.id))
+        try:
+            self._commit()  # a fresh snapshot, taken after the lock
+            partner_ids = self._select_customers()
+            if not self.dry_run:
+                self._ensure_statuses(partner_ids)
+            if self.state != "running" or self.customer_count != len(partner_ids):
+                self.write({"state": "running", "customer_count": len(partner_ids)})
+            self._commit()
+        except psycopg2.Error:
+            self.env.cr.rollback()  # the unlock below needs a usable transaction
+            raise
+        finally:
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", PREPARE_LOCK_KEY, self.id))
         return partner_ids
 
     def _finish(self, partner_ids):
@@ -230,7 +247,7 @@ class ArDunningRun(models.Model):
                 self.env.cr.rollback()
                 self.env.invalidate_all()
                 _logger.info("Dunning run %s: concurrent update, retrying", self.id)
-                time.sleep(0.1 * (attempt + 1))
+                time.sleep(0.1 * (attempt + 1) * (1 + random.random()))  # jitter: workers retry apart
         return None
 
     def _min_level_days(self):
@@ -281,7 +298,12 @@ class ArDunningRun(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _ensure_statuses(self, partner_ids):
-        """Create the missing customer status rows (the rows the batches lock)."""
+        """Create the missing customer status rows (the rows the batches lock).
+
+        Only rows missing from this snapshot are inserted: an ``ON CONFLICT``
+        check against a row another worker is updating in a batch would fail
+        to serialize.
+        """
         if partner_ids:
             self.env.cr.execute(
                 SQL(
@@ -290,6 +312,8 @@ class ArDunningRun(models.Model):
                        SELECT pid, %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                               NOW() AT TIME ZONE 'UTC'
                          FROM unnest(%(ids)s) AS pid
+                        WHERE NOT EXISTS (SELECT 1 FROM ar_dunning_customer c
+                                           WHERE c.partner_id = pid AND c.company_id = %(company)s)
                   ON CONFLICT (partner_id, company_id) DO NOTHING""",
                     company=self.company_id.id,
                     uid=self.env.uid,
