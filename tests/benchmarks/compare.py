@@ -30,7 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_generate import LEDGER_REF
+
 HERE = Path(__file__).resolve().parent
+PARTS = ("check", "dunning", "aging", "workers")
 FLAVOURS = {
     "plain": "sale_management,account",
     "ours": "ar_credit_control,ar_dunning",
@@ -66,6 +69,11 @@ def parse_args(argv=None):
     parser.add_argument("--out", help="write the markdown report to this file")
     parser.add_argument("--json", help="write every figure as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the databases at the end")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run (default: all of {', '.join(PARTS)})",
+    )
     args = parser.parse_args(argv)
     for name, value in (TINY if args.tiny else FULL).items():
         if getattr(args, name) is None:
@@ -156,8 +164,24 @@ def md_rows(path):
 
 
 def measure(args, dbs, tmp):
-    """Run every benchmark; a dict of their figures."""
+    """Run the benchmarks of ``--parts``; a dict of their figures."""
+    parts = args.parts.split(",")
     figures = {}
+    if "check" in parts:
+        figures["credit_check"] = measure_check(args, dbs, tmp)
+    if "workers" in parts:
+        copy_db(dbs["ours"], f"{args.prefix}_tpl")  # the ledger before any dunning, for the worker runs
+    if "dunning" in parts:
+        figures["dunning_ours"], figures["dunning_oca"] = measure_dunning(dbs, tmp)
+    if "aging" in parts:
+        figures["aging"] = measure_aging(args, dbs, tmp)
+    if "workers" in parts:
+        figures["workers"] = measure_workers(args, tmp)
+    return figures
+
+
+def measure_check(args, dbs, tmp):
+    """The credit check at confirmation, interleaved across the three databases."""
     step("Credit check at confirmation")
     script(
         "bench_credit_check.py",
@@ -171,22 +195,22 @@ def measure(args, dbs, tmp):
         "--out",
         tmp / "check.md",
     )
-    figures["credit_check"] = load(tmp / "check.json")
+    return load(tmp / "check.json")
+
+
+def measure_dunning(dbs, tmp):
+    """Our dunning run and the OCA credit control run over the same ledger."""
     step("Dunning: ours")
-    copy_db(dbs["ours"], f"{args.prefix}_tpl")  # the ledger before any dunning, for the worker runs
     script(
-        "bench_dunning_run.py",
-        "--db",
-        dbs["ours"],
-        "--ledger-ref",
-        "ar-cmp-ledger",
-        "--json",
-        tmp / "ours.json",
+        "bench_dunning_run.py", "--db", dbs["ours"], "--ledger-ref", LEDGER_REF, "--json", tmp / "ours.json"
     )
-    figures["dunning_ours"] = load(tmp / "ours.json")
     step("Dunning: OCA credit control")
     script("bench_oca_dunning.py", "--db", dbs["oca"], "--json", tmp / "oca.json")
-    figures["dunning_oca"] = load(tmp / "oca.json")
+    return load(tmp / "ours.json"), load(tmp / "oca.json")
+
+
+def measure_aging(args, dbs, tmp):
+    """Our aging XLSX export; the figures row of its report."""
     step("Aging XLSX")
     script(
         "bench_aging_xlsx.py",
@@ -201,8 +225,12 @@ def measure(args, dbs, tmp):
         "--out",
         tmp / "aging.md",
     )
-    figures["aging"] = md_rows(tmp / "aging.md")[0]
-    figures["workers"] = []
+    return md_rows(tmp / "aging.md")[0]
+
+
+def measure_workers(args, tmp):
+    """Our dunning cron with each worker count, each on a fresh copy of the ledger."""
+    figures = []
     for workers in [int(w) for w in args.workers.split(",")]:
         step(f"Dunning cron with {workers} worker(s)")
         db = f"{args.prefix}_w{workers}"
@@ -210,7 +238,7 @@ def measure(args, dbs, tmp):
         script(
             "bench_dunning_workers.py", "--db", db, "--workers", workers, "--json", tmp / f"w{workers}.json"
         )
-        figures["workers"].append(load(tmp / f"w{workers}.json"))
+        figures.append(load(tmp / f"w{workers}.json"))
         if not args.keep:
             drop_db(db)
     return figures
@@ -270,8 +298,7 @@ def dunning_table(ours, oca):
 
 
 def report(args, figures, made):
-    """The whole markdown report."""
-    aging = figures["aging"]
+    """The whole markdown report (the parts that ran)."""
     lines = [
         "# Side-by-side benchmarks",
         "",
@@ -280,30 +307,44 @@ def report(args, figures, made):
         f"Same generated ledger in each database: {made['customers']} customers, {made['invoices']} invoices "
         f"(every aging bucket, half partly paid, half in EUR), {made['orders']} confirmed orders.",
         "",
-        "## Credit check in `sale.order.action_confirm`",
-        "",
-        *check_table(figures["credit_check"]),
-        "",
-        f"Median of {args.runs} confirmations each, interleaved across the databases in one process. Goal: "
-        "ours ≤ 5 % and flat in the item count.",
-        "",
-        "## Dunning run",
-        "",
-        *dunning_table(figures["dunning_ours"], figures["dunning_oca"]),
-        "",
-        "## Aging XLSX (ours)",
-        "",
-        "| open items | customers | median s | max s | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|",
-        f"| {aging[0]} | {aging[1]} | {aging[2]} | {aging[3]} | {aging[4]} |",
-        "",
+    ]
+    if "credit_check" in figures:
+        lines += [
+            "## Credit check in `sale.order.action_confirm`",
+            "",
+            *check_table(figures["credit_check"]),
+            "",
+            f"Median of {args.runs} confirmations each, interleaved across the databases in one process. "
+            "Goal: ours ≤ 5 % and flat in the item count.",
+            "",
+        ]
+    if "dunning_ours" in figures:
+        lines += ["## Dunning run", "", *dunning_table(figures["dunning_ours"], figures["dunning_oca"]), ""]
+    if "aging" in figures:
+        aging = figures["aging"]
+        lines += [
+            "## Aging XLSX (ours)",
+            "",
+            "| open items | customers | median s | max s | peak RSS MB |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {aging[0]} | {aging[1]} | {aging[2]} | {aging[3]} | {aging[4]} |",
+            "",
+        ]
+    if "workers" in figures:
+        lines += workers_table(figures["workers"])
+    return "\n".join(lines)
+
+
+def workers_table(workers):
+    """Markdown section of the cron-worker runs."""
+    lines = [
         "## Our dunning cron with several cron workers",
         "",
         "| cron workers | communications | wall s | comms/s | speed-up | duplicates |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    base = figures["workers"][0]["per_second"] if figures["workers"] else 0
-    for fig in figures["workers"]:
+    base = workers[0]["per_second"] if workers else 0
+    for fig in workers:
         lines.append(
             f"| {fig['workers']} | {fig['communications']} | {fig['seconds']:.1f} | {fig['per_second']:.0f} "
             f"| {ratio(fig['per_second'], base)} | {fig['duplicates']} |"
@@ -314,7 +355,7 @@ def report(args, figures, made):
         "its last communication.",
         "",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv=None):

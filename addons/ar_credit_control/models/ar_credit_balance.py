@@ -84,16 +84,20 @@ WITH family AS (
      WHERE m.commercial_partner_id = ANY(%(ids)s) AND m.company_id = %(company)s
        AND m.state = 'draft' AND m.move_type IN ('out_invoice', 'out_refund')
   GROUP BY m.commercial_partner_id
+), receivable AS (
+    SELECT ARRAY_AGG(id) AS ids FROM account_account WHERE account_type = 'asset_receivable'
 ), oldest AS (
+    -- no join inside the lateral: the first row of the open-items index in due-date order is the answer,
+    -- so the cost stays flat whatever the number of open items (a join made PostgreSQL sort them all)
     SELECT family.cp, MIN(first.date_maturity) AS due
       FROM family
+     CROSS JOIN receivable
      CROSS JOIN LATERAL (
             SELECT aml.date_maturity
               FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
              WHERE aml.partner_id = family.id AND aml.company_id = %(company)s
                AND aml.amount_residual > 0 AND aml.parent_state = 'posted'
-               AND aml.date_maturity IS NOT NULL AND acc.account_type = 'asset_receivable'
+               AND aml.date_maturity IS NOT NULL AND aml.account_id = ANY(receivable.ids)
           ORDER BY aml.date_maturity
              LIMIT 1) first
   GROUP BY family.cp
