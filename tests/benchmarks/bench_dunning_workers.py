@@ -5,7 +5,7 @@ gives each worker count a fresh copy of the same database), the ledger's
 customers get the benchmark policy, the scheduled action *Dunning: daily run*
 is duplicated once per extra worker (readme/CONFIGURE.md) and made due now,
 then ``odoo --workers=1 --max-cron-threads=N`` runs them.  Measures the run's
-wall time (its creation to its end (its last write)), communications per second,
+wall time (the run's creation to its last write), communications per second,
 and counts duplicates (customers with more than one communication or email).
 
     python tests/benchmarks/bench_dunning_workers.py --db arcmp_w2 --workers 2 --json /tmp/w2.json
@@ -42,7 +42,10 @@ def parse_args(argv=None):
 
 
 def prepare(db, workers):
-    """Policy on the ledger's customers, ``workers`` copies of the cron due now; the customers' ids."""
+    """Policy on the ledger's customers, ``workers`` copies of the cron due now.
+
+    Returns the customers' ids and the id the first run of the benchmark will have.
+    """
     with Registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("base.user_admin").company_id
@@ -54,8 +57,10 @@ def prepare(db, workers):
         env["ir.cron"].search([("ir_actions_server_id.code", "=", cron.code)]).write(
             {"nextcall": "2000-01-01 00:00:00", "active": True}
         )
+        cr.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM ar_dunning_run")
+        first_run_id = cr.fetchone()[0]
         cr.commit()  # pylint: disable=invalid-commit
-    return partner_ids
+    return partner_ids, first_run_id
 
 
 def free_port():
@@ -76,14 +81,19 @@ def start_server(db, workers):
     return subprocess.Popen(cmd, env={**os.environ, "TZ": "UTC"}, stdout=subprocess.DEVNULL)
 
 
-def progress(cr, partner_ids):
-    """(run state, run created, last communication, communications, duplicates)."""
+def progress(cr, partner_ids, first_run_id):
+    """Progress of the runs from ``first_run_id`` on.
+
+    (every run done, first run created, last write, communications, duplicates)
+    """
     cr.execute(
         SQL(
-            """SELECT r.state, r.create_date,
-                      GREATEST(r.write_date,
-                               (SELECT MAX(create_date) FROM ar_dunning_communication WHERE run_id = r.id)),
-                      (SELECT COUNT(*) FROM ar_dunning_communication WHERE run_id = r.id),
+            """SELECT BOOL_AND(r.state = 'done'), MIN(r.create_date),
+                      GREATEST(MAX(r.write_date),
+                               (SELECT MAX(create_date) FROM ar_dunning_communication
+                                 WHERE run_id >= %(first)s)),
+                      (SELECT COUNT(*) FROM ar_dunning_communication
+                        WHERE run_id >= %(first)s AND partner_id = ANY(%(ids)s)),
                       (SELECT COUNT(*) FROM (SELECT partner_id FROM ar_dunning_communication
                                               WHERE partner_id = ANY(%(ids)s)
                                            GROUP BY partner_id HAVING COUNT(*) > 1) d)
@@ -91,27 +101,28 @@ def progress(cr, partner_ids):
                                                  JOIN mail_message msg ON msg.id = mm.mail_message_id
                                                 WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
                                              GROUP BY res_id HAVING COUNT(*) > 1) d2)
-                 FROM ar_dunning_run r ORDER BY r.id DESC LIMIT 1""",
+                 FROM ar_dunning_run r WHERE r.id >= %(first)s HAVING COUNT(*) > 0""",
             ids=partner_ids,
+            first=first_run_id,
         )
     )
     return cr.fetchone()
 
 
-def wait_done(db, partner_ids, server):
-    """Poll the database until the run is done (every cron finished); its progress row."""
+def wait_done(db, partner_ids, first_run_id, server):
+    """Poll the database until the runs are done (every cron finished); their progress row."""
     deadline = time.monotonic() + TIMEOUT_S
     with Registry(db).cursor() as cr:
         while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise SystemExit(f"the Odoo server stopped (exit code {server.returncode})")
             cr.rollback()
-            row = progress(cr, partner_ids)
+            row = progress(cr, partner_ids, first_run_id)
             cr.execute(
                 "SELECT COUNT(*) FROM ir_cron WHERE nextcall < now() AND active "
                 "AND cron_name LIKE 'Dunning: daily run%'"
             )
-            if row and row[0] == "done" and not cr.fetchone()[0]:
+            if row and row[0] and not cr.fetchone()[0]:
                 return row
             time.sleep(1)
     raise SystemExit(f"the run was not done within {TIMEOUT_S} s")
@@ -121,10 +132,10 @@ def main(argv=None):
     """Run the cron with N workers; print and write the figures."""
     args = parse_args(argv)
     datagen.configure(args.db)
-    partner_ids = prepare(args.db, args.workers)
+    partner_ids, first_run_id = prepare(args.db, args.workers)
     server = start_server(args.db, args.workers)
     try:
-        _state, created, last, comms, duplicates = wait_done(args.db, partner_ids, server)
+        _state, created, last, comms, duplicates = wait_done(args.db, partner_ids, first_run_id, server)
     finally:
         server.terminate()
         server.wait(timeout=60)

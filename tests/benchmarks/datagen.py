@@ -214,11 +214,15 @@ def template_payment(env, invoice, pay_journal, amount):
     return payment
 
 
-def copy_invoices(env, kind, template, payment, partner_ids, per_customer, count, prefix):
-    """Copies of template kind ``kind`` for indexes i = kind + 4 * g (g = 1..count), with their payments."""
+def copy_invoices(env, kind, template, payment, partner_ids, invoices, count, prefix):
+    """Copies of template kind ``kind`` for indexes i = kind + 4 * g (g = 1..count), with their payments.
+
+    Invoice i (of ``invoices``, 0-based) goes to customer ``i * len(partner_ids) // invoices``:
+    every customer gets the same number of invoices, give or take one.
+    """
     today = fields.Date.context_today(env.user)
     index = SQL("(%s + 4 * g)", kind)
-    partner = SQL("(%s::int[])[1 + %s / %s]", partner_ids, index, per_customer)
+    partner = SQL("(%s::int[])[1 + %s::bigint * %s / %s]", partner_ids, index, len(partner_ids), invoices)
     due = SQL(
         "CASE WHEN mod(g, %(every)s) = %(last)s THEN %(today)s::date + 15 "
         "ELSE %(today)s::date - (1 + mod(g * 37 + %(kind)s * 11, %(spread)s)) END",
@@ -373,7 +377,6 @@ def generate(env, company, *, customers, invoices, ref, name, code, partner_vals
     pay_journal = journal(env, company, f"{code[:3]}P", "general", f"Benchmark payments {code}")
     template = template_customer(env, company, ref, name, partner_vals)
     partner_ids = copy_customers(env, template, customers - 1, name)
-    per_customer = max(invoices // customers, 1)
     prefix = f"{code}/G/"
     templates = []  # every ORM invoice first: the SQL copies' names would confuse the sequence
     for currency, amount, paid in KINDS:
@@ -385,7 +388,7 @@ def generate(env, company, *, customers, invoices, ref, name, code, partner_vals
     for kind, (move, payment) in enumerate(templates):
         count = (invoices - 1 - kind) // len(KINDS)
         if count > 0:
-            copy_invoices(env, kind, move, payment, partner_ids, per_customer, count, prefix)
+            copy_invoices(env, kind, move, payment, partner_ids, invoices, count, prefix)
     made = confirmed_orders(env, partner_ids, orders)
     env.cr.execute("ANALYZE res_partner, account_move, account_move_line, account_partial_reconcile")
     env.cr.commit()  # pylint: disable=invalid-commit

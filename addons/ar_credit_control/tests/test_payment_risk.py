@@ -1,3 +1,4 @@
+import logging
 import random
 from datetime import timedelta
 from unittest.mock import patch
@@ -9,6 +10,8 @@ from odoo.tools import SQL
 from ..models import payment_risk_learning
 from ..models import payment_risk_rules as rules
 from .common import ArCreditCommon
+
+_logger = logging.getLogger(__name__)
 
 LATE_DAYS = 15
 CUSTOMERS = 10
@@ -223,6 +226,7 @@ class TestPaymentRisk(ArCreditCommon):
         invoices = self.open_invoices
         self.assertEqual(set(invoices.mapped("ar_risk_method")), {"model"})
         auc = pairwise_auc(self.open_labels, invoices.mapped("ar_late_probability"))
+        _logger.info("Payment risk model: held-out AUC %.3f, AUC on the open invoices %.3f", model.auc, auc)
         self.assertGreaterEqual(auc, 0.8)
         for invoice in invoices:
             self.assertTrue(0.0 < invoice.ar_late_probability < 1.0)

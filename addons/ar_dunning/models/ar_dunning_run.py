@@ -115,25 +115,28 @@ class ArDunningRun(models.Model):
             run.with_company(company)._execute()
 
     def _todays_run(self, company):
-        """Today's unfinished run of ``company``, created if missing; committed.
+        """Today's daily run of ``company`` (done or not), created if missing; committed.
 
         A session advisory lock per company makes a second worker wait until
-        the first one has committed the run it created, then find it.
+        the first one has committed the run it created, then find it. A worker
+        that starts after today's run is done finds it done and does nothing:
+        no second, empty run is created for the same day.
         """
         today = fields.Date.context_today(self.with_company(company))
         self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK_KEY, company.id))
         try:
             self._commit()  # a fresh snapshot, taken after the lock
-            run = self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("date", "=", today),
-                    ("state", "!=", "done"),
-                    ("dry_run", "=", False),
-                    ("partner_ids", "=", False),
-                ],
-                limit=1,
-            ) or self.create({"company_id": company.id, "date": today})
+            domain = [
+                ("company_id", "=", company.id),
+                ("date", "=", today),
+                ("dry_run", "=", False),
+                ("partner_ids", "=", False),
+            ]
+            run = (
+                self.search([*domain, ("state", "!=", "done")], limit=1)
+                or self.search(domain, limit=1)
+                or self.create({"company_id": company.id, "date": today})
+            )
             self._commit()
         finally:
             self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", RUN_LOCK_KEY, company.id))

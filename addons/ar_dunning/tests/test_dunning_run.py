@@ -63,6 +63,23 @@ class TestDunningRun(ArDunningCommon):
         self.assertEqual(len(self._mails(debtor)), 1)
         self.assertEqual((second.processed_count, second.communication_count), (0, 0))
 
+    def test_cron_started_again_same_day_keeps_one_run(self):
+        """A second cron job (or worker) starting after today's run is done creates no empty run."""
+        debtor = self._debtor()
+        self._invoice(debtor, 500, days_overdue=10)
+        runs = self.env["ar.dunning.run"]
+        with self._no_commit():
+            first = runs._todays_run(self.company)
+            first.with_company(self.company)._execute()
+            again = runs._todays_run(self.company)
+            again.with_company(self.company)._execute()
+        self.assertEqual(first.state, "done")
+        self.assertEqual(again, first)
+        self.assertEqual(
+            runs.search_count([("company_id", "=", self.company.id), ("date", "=", self.today)]), 1
+        )
+        self.assertEqual(len(self._comms(debtor)), 1)
+
     def test_crash_between_batches_then_resume(self):
         debtors = [self._debtor(name=f"Debtor {i}", email=f"ap{i}@debtor.example.com") for i in range(3)]
         for debtor in debtors:
