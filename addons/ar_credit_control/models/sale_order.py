@@ -110,6 +110,8 @@ class SaleOrder(models.Model):
         """
         pending = defaultdict(float)
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            if order.company_id.ar_credit_check_mode == "off":
+                continue  # nothing read about the customer: no cost when the check is off
             partner = order.partner_id.commercial_partner_id
             order._ar_credit_check(pending[(partner.id, order.company_id.id)])
             pending[(partner.id, order.company_id.id)] += order._ar_amount_company()
