@@ -170,13 +170,22 @@ class ArDunningRun(models.Model):
             return
         partner_ids = self._retry_serialization(self._prepare)
         for batch in split_every(self.batch_size or 200, partner_ids):
-            self._process_batch(list(batch))
-            self._commit()
+            self._retry_serialization(lambda batch=list(batch): self._process_batch_and_commit(batch))
         if self.dry_run:
             self.state = "done"
             self._commit()
         else:
             self._retry_serialization(lambda: self._finish(partner_ids))
+
+    def _process_batch_and_commit(self, partner_ids):
+        """Process one batch and commit it: the unit a serialization failure rolls back and retries.
+
+        A worker whose snapshot predates another worker's commit of the same
+        customers fails to lock them (``FOR UPDATE`` in repeatable read); on
+        the retry, its fresh snapshot shows them done and it skips them.
+        """
+        self._process_batch(partner_ids)
+        self._commit()
 
     def _prepare(self):
         """Select the customers, create their status rows, mark the run running; commit.
