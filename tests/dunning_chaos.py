@@ -25,7 +25,10 @@ child killed during the resume, then resumes in the parent without any kill;
 it prints, as the last line, a JSON report per scenario: how each child ended
 and what exists per customer. ``prepare`` (with ``--crons N``: N copies of the
 dunning cron due now) and ``check`` do the same for a run the cron workers of
-a real server execute.
+a real server execute. ``race`` makes the race of two workers deterministic:
+the run's first batch takes its snapshot, then a second worker processes and
+commits the same customers before the first one locks them; the first must
+retry and skip them, not fail.
 """
 
 import argparse
@@ -65,7 +68,7 @@ def parse_args(argv=None):
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("action", choices=("scenario", "prepare", "check"))
+    parser.add_argument("action", choices=("scenario", "prepare", "check", "race"))
     parser.add_argument("--tag", required=True, help="name of the scenario (its customers' names)")
     parser.add_argument("--customers", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=4)
@@ -353,6 +356,39 @@ def run_killed(odoo_, company_id, point):
     return f"exit {os.WEXITSTATUS(status)}"
 
 
+def run_raced(odoo_, company_id):
+    """Run the cron's work while a second worker wins the first batch after its snapshot; how it ended.
+
+    The first call of ``_lock_batch`` takes the transaction's snapshot, then
+    another cursor (the second worker) processes and commits the same batch;
+    only then does the first worker try to lock those customers.
+    """
+    cls = odoo_.registry["ar.dunning.run"]
+    original = cls._lock_batch
+    raced = []
+
+    def patched(self, partner_ids):
+        if not raced:
+            raced.append(partner_ids)
+            self.env.cr.execute("SELECT 1")  # the first statement of the transaction: its snapshot
+
+            def second_worker(env):
+                run = env["ar.dunning.run"].browse(self.id).with_company(self.company_id.id)
+                run._process_batch(partner_ids)
+
+            odoo_.step(second_worker)
+        return original(self, partner_ids)
+
+    cls._lock_batch = patched
+    try:
+        odoo_.step(cron_for_company, company_id)
+    except Exception as error:  # noqa: BLE001 - reported, the test asserts on it
+        return f"{type(error).__name__}: {error}"
+    finally:
+        cls._lock_batch = original
+    return "done" if raced else "no batch"
+
+
 def check(env, data, letters=True):
     """What exists per customer of the scenario, read in SQL: the report the tests assert on."""
     from odoo.tools import SQL  # noqa: PLC0415
@@ -441,6 +477,10 @@ def main(argv=None):
     odoo_ = Odoo(args.db)
     if args.action == "scenario":
         report = {name: scenario(odoo_, args, f"{args.tag}-{name}", points) for name, points in args.scenario}
+    elif args.action == "race":
+        data = odoo_.step(prepare, args.tag, args.customers, args.batch_size, args.letters)
+        report = {"ending": run_raced(odoo_, data["company_id"]), **odoo_.step(check, data, args.letters)}
+        odoo_.step(retire, data)
     elif args.action == "prepare":
         report = odoo_.step(prepare, args.tag, args.customers, args.batch_size, args.letters)
         report["cron_ids"] = odoo_.step(cron_copies, report["company_id"], args.tag, args.crons)

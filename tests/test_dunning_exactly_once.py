@@ -169,3 +169,16 @@ def test_cron_workers_share_the_run(request, tmp_path, capsys, record_property, 
             f"\n{cron_workers} cron workers: {customers} communications in {report['seconds']:.1f} s "
             f"= {rate:.1f} communications/s (wall with server start {wall:.1f} s)"
         )
+
+
+def test_worker_losing_the_race_for_a_batch_retries_it():
+    """A worker whose snapshot predates another worker's commit of its batch skips it and finishes.
+
+    In repeatable read, locking rows another transaction changed after the
+    snapshot fails to serialize: the batch must be rolled back and retried
+    with a fresh snapshot (the customers then show as done), not end the cron
+    job with an error.
+    """
+    report = _driver("race", "--tag", f"r{uuid.uuid4().hex[:6]}", "--no-letters")
+    assert report["ending"] == "done", report["ending"]
+    assert_exactly_once(report)
