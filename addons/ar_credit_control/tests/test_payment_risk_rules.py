@@ -92,5 +92,10 @@ class TestPaymentRiskRules(BaseCase):
         self.assertTrue(rules.trainable([True, False] * 40))
         share = sum(rules.is_holdout(i) for i in range(1, 1001)) / 1000
         self.assertTrue(0.2 < share < 0.3, share)
+        # scattered, not every fourth id: ids created in a pattern (4 invoices a customer) split too
+        for residue in range(4):
+            ids = range(4 + residue, 4001, 4)
+            share = sum(rules.is_holdout(i) for i in ids) / len(ids)
+            self.assertTrue(0.2 < share < 0.3, (residue, share))
         self.assertEqual(rules.sigmoid(-1000), 0.0)
         self.assertEqual(rules.sigmoid(1000), 1.0)
