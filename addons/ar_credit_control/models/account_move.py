@@ -54,10 +54,9 @@ class AccountMove(models.Model):
         if self.line_ids.sale_line_ids:
             return
         partner = self.commercial_partner_id.with_company(company)
-        partner._ar_lock_credit()
         currency = company.currency_id
         amount = currency.round(abs(self.amount_total_signed))
-        figures = partner._ar_credit_figures(company)
+        figures = partner._ar_credit_figures(company, lock=True)  # the customer's row locked first
         reasons = partner._ar_credit_reasons(
             company, partner._ar_customer_credit(), figures, amount, rounding=currency.rounding
         )

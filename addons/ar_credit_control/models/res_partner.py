@@ -139,30 +139,27 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Exposure
     # ------------------------------------------------------------------
-    def _ar_credit_figures(self, company=None, overdue_amounts=True):
-        """Exposure figures of this commercial partner in ``company`` (default: current)."""
+    def _ar_credit_figures(self, company=None, overdue_amounts=True, lock=False):
+        """Exposure figures of this commercial partner in ``company`` (default: current).
+
+        ``lock``: the same statement first locks and touches the partner's
+        row, so a concurrent transaction that read the old exposure fails to
+        serialize and is retried by Odoo on fresh data instead of passing on
+        the same headroom. Use it before a check that may let a document pass.
+        """
         self.ensure_one()
         company = company or self.env.company
-        return self._ar_credit_figures_batch(company, overdue_amounts)[self.commercial_partner_id.id]
+        return self._ar_credit_figures_batch(company, overdue_amounts, lock)[self.commercial_partner_id.id]
 
-    def _ar_credit_figures_batch(self, company, overdue_amounts=True):
+    def _ar_credit_figures_batch(self, company, overdue_amounts=True, lock=False):
         return self.env["ar.credit.balance"]._figures(
             self,
             company,
             include_orders=company.ar_exposure_include_orders,
             include_drafts=company.ar_exposure_include_drafts,
             overdue_amounts=overdue_amounts,
+            lock=lock,
         )
-
-    def _ar_lock_credit(self):
-        """Lock this commercial partner's row until the end of the transaction.
-
-        The row is also touched, so a concurrent transaction that read the
-        customer's exposure before this one commits fails to serialize and is
-        retried by Odoo on fresh data, instead of passing on the same headroom.
-        """
-        self.ensure_one()
-        self.env.cr.execute("UPDATE res_partner SET id = id WHERE id = %s", [self.id])
 
     def _ar_customer_credit(self):
         """This partner's credit settings in the current company, as a CustomerCredit."""

@@ -63,17 +63,18 @@ class SaleOrder(models.Model):
         amount = self.amount_total / self.currency_rate if self.currency_rate else self.amount_total
         return self.company_id.currency_id.round(amount)
 
-    def _ar_credit_evaluate(self, pending=0.0, overdue_amounts=True):
+    def _ar_credit_evaluate(self, pending=0.0, overdue_amounts=True, lock=False):
         """Return ``(reasons, figures, customer)`` for confirming this order now.
 
         ``pending`` is the amount of other orders of the same customer being
-        confirmed in the same call.
+        confirmed in the same call; ``lock`` locks the customer's row in the
+        statement that reads the exposure (see res.partner._ar_credit_figures).
         """
         self.ensure_one()
         company = self.company_id
         # read as the system: a sales rep is checked against figures it may not see
         partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
-        figures = partner._ar_credit_figures(company, overdue_amounts=overdue_amounts)
+        figures = partner._ar_credit_figures(company, overdue_amounts=overdue_amounts, lock=lock)
         customer = partner._ar_customer_credit()
         currency = company.currency_id
         order_amount = self._ar_amount_company() + pending
@@ -103,10 +104,10 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         """Run the credit check of each order before confirming.
 
-        The commercial partner's row is locked (and touched, so a concurrent
-        transaction that read the old state fails to serialize and is retried)
-        before the exposure is read: two confirmations for one customer cannot
-        both pass on the same headroom.
+        The statement that reads the exposure first locks the commercial
+        partner's row and touches it, so a concurrent transaction that read
+        the old state fails to serialize and is retried: two confirmations
+        for one customer cannot both pass on the same headroom.
         """
         pending = defaultdict(float)
         for order in self.filtered(lambda o: o.state in ("draft", "sent")):
@@ -117,9 +118,6 @@ class SaleOrder(models.Model):
             pending[(partner.id, order.company_id.id)] += order._ar_amount_company()
         return super().action_confirm()
 
-    def _ar_lock_partner(self):
-        self.partner_id.commercial_partner_id._ar_lock_credit()
-
     def _ar_credit_check(self, pending=0.0):
         """Check one order; refuse (block mode) or record a warning (warn mode)."""
         self.ensure_one()
@@ -127,8 +125,8 @@ class SaleOrder(models.Model):
         if mode == "off" or not self.partner_id:
             return
         self.currency_id._ar_check_rate(self.company_id, self.date_order.date())
-        self._ar_lock_partner()
-        reasons, figures, customer = self._ar_credit_evaluate(pending, overdue_amounts=False)
+        # the customer's row is locked before its exposure is read, in the same statement
+        reasons, figures, customer = self._ar_credit_evaluate(pending, overdue_amounts=False, lock=True)
         if not reasons:
             if self.credit_check_state != "ok":
                 self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
