@@ -316,6 +316,8 @@ def report(args, figures, made):
         f"(every aging bucket, half partly paid, half in EUR), {made['orders']} confirmed orders.",
         "",
     ]
+    for note in figures.get("notes", []):  # added by hand to a saved --json, e.g. a part measured again
+        lines += [note, ""]
     if "credit_check" in figures:
         lines += [
             "## Credit check in `sale.order.action_confirm`",
