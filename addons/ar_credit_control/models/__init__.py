@@ -6,6 +6,7 @@ from . import res_config_settings
 from . import ar_credit_balance
 from . import ar_credit_release
 from . import sale_order
+from . import sale_order_line
 from . import account_move
 from . import ar_payment_behaviour
 from . import ar_credit_api

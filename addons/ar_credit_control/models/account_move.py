@@ -35,9 +35,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         for move in self.filtered(lambda m: m.is_sale_document() and m.state == "draft"):
-            move.currency_id._ar_check_rate(
-                move.company_id, move.invoice_date or fields.Date.context_today(move)
-            )
+            move.currency_id._ar_check_rate(move.company_id, move.invoice_date or move.company_id._ar_today())
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
             move._ar_credit_check_on_post()
         return super()._post(soft=soft)

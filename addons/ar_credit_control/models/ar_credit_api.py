@@ -6,7 +6,7 @@ The figures come from the very helpers the credit check and the customer
 form use, so an integration sees exactly what a user sees in Odoo.
 """
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import AccessError, MissingError, UserError
 
 from . import credit_rules
@@ -64,7 +64,7 @@ class ArCreditApi(models.AbstractModel):
         source = self.env["res.currency"].sudo().search([("name", "=", currency_code)], limit=1)
         if not source:
             raise UserError(self.env._("Unknown currency %(code)s.", code=currency_code))
-        return source._convert(float(amount), currency, company, fields.Date.context_today(self))
+        return source._convert(float(amount), currency, company, self.env.company._ar_today())
 
     # ------------------------------------------------------------------
     # Public methods

@@ -87,7 +87,7 @@ class ArCreditAssessment(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today(), tracking=True)
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -584,7 +584,7 @@ class ArCreditAssessment(models.Model):
             {
                 "state": "approved",
                 "approver_id": self.env.user.id,
-                "approval_date": fields.Date.context_today(self),
+                "approval_date": self.env.company._ar_today(),
             }
         )
         for assessment in self.sorted(lambda a: (a.date, a.id)):
@@ -606,7 +606,7 @@ class ArCreditAssessment(models.Model):
             {
                 "state": "rejected",
                 "approver_id": self.env.user.id,
-                "approval_date": fields.Date.context_today(self),
+                "approval_date": self.env.company._ar_today(),
             }
         )
         return True

@@ -236,7 +236,7 @@ class ArCreditBalance(models.Model):
 
     def _query_overdue_amounts(self, figures, company):
         """Overdue open amount of the partners that have an overdue item."""
-        today = fields.Date.context_today(self)
+        today = company._ar_today()
         late = [pid for pid, fig in figures.items() if fig.oldest_due_date and fig.oldest_due_date < today]
         if not late:
             return {}
@@ -278,7 +278,7 @@ class ArCreditBalance(models.Model):
 
     def _review_company(self, company, batch_size):
         partner_model = self.env["res.partner"].with_company(company)
-        today = fields.Date.context_today(self)
+        today = company._ar_today()
         due = partner_model.search([("credit_review_date", "<=", today), ("parent_id", "=", False)])
         due._ar_alert_managers(company, self.env._("Credit review due"))
         self.env.cr.commit()  # pylint: disable=invalid-commit

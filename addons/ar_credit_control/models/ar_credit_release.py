@@ -5,7 +5,15 @@ MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
 
 
 class ArCreditRelease(models.Model):
-    """A credit manager's documented decision on an order the credit check blocked."""
+    """A credit manager's documented decision on an order the credit check blocked.
+
+    Written by the server only (``sale.order._ar_decide_release``): no client,
+    credit managers included, creates, changes or deletes one, so who
+    decided, when, for which amount and for which reasons is what the server
+    recorded. A release covers the reasons it was given for, up to its
+    amount, until it is revoked: putting the customer on credit hold or
+    stopping deliveries revokes the releases given before.
+    """
 
     _name = "ar.credit.release"
     _description = "Credit Release Decision"
@@ -17,6 +25,11 @@ class ArCreditRelease(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     reason_blocked = fields.Text(readonly=True)
+    reason_codes = fields.Char(
+        string="Criteria Released",
+        readonly=True,
+        help="Technical: the credit-check criteria the release covers.",
+    )
     order_amount = fields.Monetary(readonly=True, help="Order total (company currency) the decision covers.")
     exposure = fields.Monetary(readonly=True, help="Customer exposure when the decision was made.")
     credit_limit = fields.Monetary(readonly=True)
@@ -27,6 +40,8 @@ class ArCreditRelease(models.Model):
     )
     reason = fields.Text(required=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    revoked_date = fields.Datetime(readonly=True, help="When the release stopped covering the order.")
+    revoked_reason = fields.Char(readonly=True)
 
     @api.constrains("reason")
     def _check_reason(self):
@@ -34,11 +49,66 @@ class ArCreditRelease(models.Model):
             if not (release.reason or "").strip():
                 raise ValidationError(self.env._("A release decision needs a reason."))
 
+    def _refuse_client(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Credit decisions are recorded by the server: a credit manager decides "
+                    "from the order (Credit Decision)."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
+        self._refuse_client()
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._refuse_client()
+        return super().write(vals)
+
+    def unlink(self):
+        self._refuse_client()
+        return super().unlink()
+
+    @api.model
+    def _ar_record_decision(self, vals):
+        """Create the decision of the current user now; decider and date are the server's."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
+        return self.sudo().create({**vals, "decided_by_id": self.env.uid, "date": fields.Datetime.now()})
+
+    def _ar_covers(self, customer, codes, amount):
+        """True when this decision releases ``customer``'s order for ``codes`` at ``amount``."""
+        self.ensure_one()
+        return (
+            self.decision == "released"
+            and not self.revoked_date
+            and self.partner_id == customer
+            and set(codes) <= set(filter(None, (self.reason_codes or "").split(",")))
+            and self.company_id.currency_id.compare_amounts(amount, self.order_amount) <= 0
+        )
+
+    @api.model
+    def _ar_revoke(self, partners, company, reason):
+        """Revoke the standing releases of ``partners`` (commercial entities) in ``company``."""
+        releases = self.sudo().search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("decision", "=", "released"),
+                ("revoked_date", "=", False),
+            ]
+        )
+        if releases:
+            releases.write({"revoked_date": fields.Datetime.now(), "revoked_reason": reason})
+            for order in releases.order_id:
+                order.message_post(
+                    body=self.env._(
+                        "The credit release no longer covers this order: %(reason)s", reason=reason
+                    )
+                )
+        return releases
 
     @api.depends("order_id", "decision")
     def _compute_display_name(self):

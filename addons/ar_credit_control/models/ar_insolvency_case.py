@@ -59,7 +59,7 @@ class ArInsolvencyCase(models.Model):
     date_opening = fields.Date(
         string="Opening Date",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._ar_today(),
         tracking=True,
         help="Date the court opened the proceeding.",
     )
@@ -311,7 +311,7 @@ class ArInsolvencyCase(models.Model):
         """Record that the claim was filed with the administrator (today unless a date is set)."""
         self._check_credit_manager()
         self._check_state("open")
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for case in self:
             vals = {"date_claim_filed": case.date_claim_filed or today}
             if not case.amount_claim:
@@ -339,7 +339,7 @@ class ArInsolvencyCase(models.Model):
             was_active = case.state in ACTIVE_STATES
             lifted = case._lift() if was_active else []
             case.sudo().write(
-                {"state": state, "date_closed": fields.Date.context_today(self), "closed_by_id": self.env.uid}
+                {"state": state, "date_closed": self.env.company._ar_today(), "closed_by_id": self.env.uid}
             )
             label = self.env._("closed") if state == "closed" else self.env._("cancelled")
             lines = [

@@ -105,7 +105,7 @@ class ArPaymentRiskModel(models.Model):
     def _ar_feature_rows(self, company, features, training=False, move_ids=()):
         """``[(invoice id, days late, [values])]`` of a batch, from one SQL query."""
         self.env.flush_all()
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         self.env.cr.execute(
             payment_risk_sql.feature_matrix_sql(features, company.id, training, move_ids, today)
         )
@@ -209,7 +209,7 @@ class ArPaymentRiskModel(models.Model):
         self.env.flush_all()
         self.env.cr.execute(payment_risk_sql.open_invoices_sql(company.id))
         ids = [row[0] for row in self.env.cr.fetchall()]
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for start in range(0, len(ids), SCORING_BATCH):
             rows = self._ar_feature_rows(company, features, move_ids=ids[start : start + SCORING_BATCH])
             scores = [self._ar_score_row(features, model, company, row) for row in rows]

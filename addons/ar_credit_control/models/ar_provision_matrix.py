@@ -33,7 +33,7 @@ class ArProvisionMatrix(models.Model):
     )
     history_date = fields.Date(
         string="History Up To",
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._ar_today(),
         help="The history ends on this date when it is a month end, else on the month end before it.",
     )
     history_months = fields.Integer(default=12)
@@ -119,7 +119,7 @@ class ArProvisionMatrix(models.Model):
         """``(ends, balances)``: the open amount per bucket at each month end of the history (SQL)."""
         self.ensure_one()
         buckets = self._aging_buckets()
-        ends = month_ends(self.history_date or fields.Date.context_today(self), self.history_months)
+        ends = month_ends(self.history_date or self.env.company._ar_today(), self.history_months)
         balances = []
         self.env.flush_all()
         for end in ends:

@@ -17,7 +17,9 @@ class ArProvisionRun(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    date = fields.Date(string="As Of", required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(
+        string="As Of", required=True, default=lambda self: self.env.company._ar_today(), tracking=True
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     matrix_id = fields.Many2one(

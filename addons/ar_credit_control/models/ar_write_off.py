@@ -47,7 +47,10 @@ class ArWriteOff(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
     date = fields.Date(
-        string="Accounting Date", required=True, readonly=True, default=fields.Date.context_today
+        string="Accounting Date",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company._ar_today(),
     )
     reason = fields.Text(required=True, readonly=True, help="Why the receivable cannot be collected.")
     state = fields.Selection(

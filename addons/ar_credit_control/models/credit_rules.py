@@ -8,6 +8,8 @@ own and computed in exactly one place.
 from dataclasses import dataclass
 from datetime import date
 
+import pytz
+
 OVER_LIMIT = "over_limit"
 OVERDUE = "overdue"
 ON_HOLD = "on_hold"
@@ -63,6 +65,21 @@ class CustomerCredit:
     review_date: date | None = None
     deliveries_stopped: bool = False
     stop_reason: str = ""
+
+
+def local_today(now_utc, tz_name):
+    """The calendar date at ``now_utc`` (a naive UTC datetime) in the time zone ``tz_name``.
+
+    Credit rules (limits in force, review dates, days past due) use the
+    company's date, never the caller's context or user time zone: a client
+    that sends another ``tz`` must not move an expiry. Unknown or empty
+    zones count as UTC.
+    """
+    try:
+        zone = pytz.timezone(tz_name or "UTC")
+    except pytz.UnknownTimeZoneError:
+        zone = pytz.utc
+    return pytz.utc.localize(now_utc).astimezone(zone).date()
 
 
 def effective_limit(limit, temp_limit, temp_until, today):

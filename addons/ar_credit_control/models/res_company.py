@@ -2,7 +2,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
-from .credit_rules import CreditPolicy
+from .credit_rules import CreditPolicy, local_today
 from .credit_scoring import DEFAULT_WEIGHTS
 from .payment_risk_rules import DEFAULT_LATE_DAYS
 
@@ -94,6 +94,15 @@ class ResCompany(models.Model):
         for company in self:
             if company.ar_write_off_threshold < 0:
                 raise ValidationError(self.env._("The write-off approval threshold cannot be negative."))
+
+    def _ar_today(self):
+        """The company's date: today in the time zone of the company's address (UTC without one).
+
+        The one "today" of every credit rule (limits, reviews, days past due),
+        whatever time zone the caller's context or user has.
+        """
+        self.ensure_one()
+        return local_today(fields.Datetime.now(), self.partner_id.tz)
 
     def _ar_credit_policy(self):
         """The company's settings as a :class:`CreditPolicy`."""

@@ -179,11 +179,12 @@ class ResPartner(models.Model):
         )
 
     def _ar_effective_limit(self):
+        """The limit in force in the current company, on the company's date."""
         return credit_rules.effective_limit(
             self.credit_limit,
             self.credit_limit_temp,
             self.credit_limit_temp_until,
-            fields.Date.context_today(self),
+            self.env.company._ar_today(),
         )
 
     @api.model
@@ -194,7 +195,7 @@ class ResPartner(models.Model):
             customer,
             figures,
             order_amount,
-            fields.Date.context_today(self),
+            company._ar_today(),
             rounding=rounding,
         )
 
@@ -273,7 +274,7 @@ class ResPartner(models.Model):
     @api.depends("credit_limit", "credit_limit_temp", "credit_limit_temp_until")
     def _compute_credit_figures(self):
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = company._ar_today()
         commercial = self.filtered("id").commercial_partner_id
         figures = commercial.sudo()._ar_credit_figures_batch(company) if commercial else {}
         for partner in self:
@@ -450,4 +451,18 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_credit_write_access(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        self._ar_revoke_releases(vals)
+        return result
+
+    def _ar_revoke_releases(self, vals):
+        """Putting a customer on hold or stopping its deliveries ends the releases given before."""
+        reasons = []
+        if vals.get("credit_hold"):
+            reasons.append(self.env._("the customer was put on credit hold"))
+        if vals.get("credit_stop_delivery"):
+            reasons.append(self.env._("deliveries to the customer were stopped"))
+        if reasons:
+            self.env["ar.credit.release"]._ar_revoke(
+                self.commercial_partner_id, self.env.company, "; ".join(reasons)
+            )

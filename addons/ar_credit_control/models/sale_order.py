@@ -1,16 +1,62 @@
 import logging
+import random
+import time
 from collections import defaultdict
+from dataclasses import replace
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .ar_credit_release import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
-CHECK_STATE_FIELDS = {"credit_check_state", "credit_block_reason"}
+#: Fields of the order only the credit check writes.
+CHECK_STATE_FIELDS = {
+    "credit_check_state",
+    "credit_block_reason",
+    "credit_block_codes",
+    "credit_block_amount",
+}
+#: Order fields whose change may raise a confirmed order's amount or move it to another customer
+#: (changes of its lines are checked by the lines themselves, see sale_order_line.py).
+AMOUNT_FIELDS = {"partner_id", "currency_id", "pricelist_id", "company_id", "date_order"}
+#: Attempts at recording a refused order as blocked, when concurrent transactions collide.
+BLOCK_RECORD_ATTEMPTS = 8
+
+
+def server_computed_fields(model):
+    """Stored fields of ``model`` the server computes and no client may send.
+
+    Totals, taxes, rates and invoiced quantities: the credit check and the
+    exposure read them, so a forged value would let an order pass. Derived
+    from the field definitions (computed, stored, read-only, no inverse), so
+    a new such field is protected without a list to maintain.
+    """
+    return frozenset(
+        name
+        for name, field in model._fields.items()
+        if field.store and field.compute and field.readonly and not field.inverse and not field.related
+    ) - {"currency_id"}  # follows the pricelist; a real choice of the order's currency, not a figure
+
+
+def refuse_server_values(model, vals_list, extra=()):
+    """Refuse values of server-computed fields (and ``extra``) sent by a client (not the superuser)."""
+    if model.env.su:
+        return
+    protected = server_computed_fields(model) | set(extra)
+    for vals in vals_list:
+        forged = sorted(protected.intersection(vals))
+        if forged:
+            raise AccessError(
+                model.env._(
+                    "These fields are computed by the server and cannot be set: %(fields)s.",
+                    fields=", ".join(forged),
+                )
+            )
 
 
 class SaleOrder(models.Model):
@@ -27,6 +73,16 @@ class SaleOrder(models.Model):
         help="Outcome of the last credit check; blocks, warnings and releases are also in the chatter.",
     )
     credit_block_reason = fields.Text(copy=False, readonly=True)
+    credit_block_codes = fields.Char(
+        copy=False, readonly=True, help="Technical: the criteria the last refused check failed on."
+    )
+    credit_block_amount = fields.Monetary(
+        copy=False,
+        readonly=True,
+        currency_field="credit_company_currency_id",
+        help="Order total (company currency) the last refused check was asked to accept.",
+    )
+    credit_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     credit_release_ids = fields.One2many(
         "ar.credit.release", "order_id", string="Credit Decisions", readonly=True
     )
@@ -58,92 +114,182 @@ class SaleOrder(models.Model):
     # Evaluation
     # ------------------------------------------------------------------
     def _ar_amount_company(self):
-        """Order total in company currency, rounded by the company currency."""
+        """Order total in company currency, recomputed from the lines on the server.
+
+        Never read from the stored totals or rate: the taxes are computed
+        again from quantities, prices, discounts and taxes of the lines, as
+        Odoo's own ``_compute_amounts`` does, and the rate is the company's
+        rate of the day for the order's currency.
+        """
         self.ensure_one()
-        amount = self.amount_total / self.currency_rate if self.currency_rate else self.amount_total
-        return self.company_id.currency_id.round(amount)
+        company = self.company_id
+        currency = self.currency_id or company.currency_id
+        tax_model = self.env["account.tax"]
+        base_lines = [
+            line._prepare_base_line_for_taxes_computation(rate=1.0)
+            for line in self.order_line
+            if not line.display_type
+        ]
+        base_lines += self._add_base_lines_for_early_payment_discount()
+        tax_model._add_tax_details_in_base_lines(base_lines, company)
+        tax_model._round_base_lines_tax_details(base_lines, company)
+        total = tax_model._get_tax_totals_summary(base_lines=base_lines, currency=currency, company=company)[
+            "total_amount_currency"
+        ]
+        if currency != company.currency_id:
+            date = (self.date_order or fields.Datetime.now()).date()
+            total = currency._convert(total, company.currency_id, company, date, round=False)
+        return company.currency_id.round(total)
 
-    def _ar_credit_evaluate(self, pending=0.0, overdue_amounts=True, lock=False):
-        """Return ``(reasons, figures, customer)`` for confirming this order now.
+    def _ar_credit_evaluate(
+        self, target=None, base=None, pending=0.0, overdue_amounts=True, lock=False, current=None
+    ):
+        """Return ``(reasons, figures, customer, amount)`` for accepting this order at ``target``.
 
-        ``pending`` is the amount of other orders of the same customer being
-        confirmed in the same call; ``lock`` locks the customer's row in the
-        statement that reads the exposure (see res.partner._ar_credit_figures).
+        ``target``: the order total to accept (default: its total now).
+        A confirmed order is already in its customer's exposure (with its
+        total now); ``base`` is the part of it accepted before (default: all
+        of it), so the check weighs only the rise: the figures shown are the
+        exposure without the rise, and ``amount`` the rise. ``pending``: other
+        orders of the customer confirmed in the same call. ``lock`` locks the
+        customer's row in the statement that reads the exposure. ``current``:
+        the order's total now, when the caller has just computed it.
         """
         self.ensure_one()
         company = self.company_id
         # read as the system: a sales rep is checked against figures it may not see
         partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
         figures = partner._ar_credit_figures(company, overdue_amounts=overdue_amounts, lock=lock)
+        if current is None and (target is None or self.state == "sale"):
+            current = self._ar_amount_company()
+        target = current if target is None else target
+        counted = current if self.state == "sale" and company.ar_exposure_include_orders else 0.0
+        base = counted if base is None or not counted else base
+        figures = replace(figures, orders=figures.orders - counted + base)
         customer = partner._ar_customer_credit()
-        currency = company.currency_id
-        order_amount = self._ar_amount_company() + pending
+        amount = target - base + pending
         reasons = self.env["res.partner"]._ar_credit_reasons(
-            company, customer, figures, order_amount, rounding=currency.rounding
+            company, customer, figures, amount, rounding=company.currency_id.rounding
         )
-        return reasons, figures, customer
+        return reasons, figures, customer, amount
 
     def _ar_latest_decision(self):
         self.ensure_one()
         return self.credit_release_ids.sorted(lambda r: (r.date, r.id), reverse=True)[:1]
 
-    def _ar_release_covers(self):
-        """True when a credit manager released this order for at least its current amount."""
+    def _ar_release_covers(self, reasons, target):
+        """True when a credit manager's release still covers accepting this order at ``target``.
+
+        The latest decision must be a release, not revoked (the customer put
+        on hold or stopped since), for this customer, given for every reason
+        failing now and for at least ``target``.
+        """
+        self.ensure_one()
         decision = self._ar_latest_decision()
-        currency = self.company_id.currency_id
-        return bool(
-            decision
-            and decision.decision == "released"
-            and decision.partner_id == self.partner_id.commercial_partner_id
-            and currency.compare_amounts(self._ar_amount_company(), decision.order_amount) <= 0
+        return bool(decision) and decision._ar_covers(
+            self.partner_id.commercial_partner_id, {code for code, _details in reasons}, target
         )
 
     # ------------------------------------------------------------------
     # Confirmation
     # ------------------------------------------------------------------
-    def action_confirm(self):
-        """Run the credit check of each order before confirming.
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse server values; an order created confirmed is checked as a confirmation."""
+        refuse_server_values(self, vals_list, CHECK_STATE_FIELDS)
+        orders = super().create(vals_list)
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        if confirmed:
+            confirmed._ar_recheck({})
+        return orders
 
-        The statement that reads the exposure first locks the commercial
-        partner's row and touches it, so a concurrent transaction that read
-        the old state fails to serialize and is retried: two confirmations
-        for one customer cannot both pass on the same headroom.
+    def write(self, vals):
+        """Check every order that reaches ``sale``, and confirmed orders whose amount or customer changes.
+
+        The guarantee lives here, not in ``action_confirm``: whatever path
+        sets the state (the button, a plain RPC write), the check runs. A
+        quotation is checked before the write (its outcome then rides on
+        the same UPDATE); a confirmed order changed by the write is checked
+        again after it, on its recomputed amount.
         """
-        pending = defaultdict(float)
-        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
-            if order.company_id.ar_credit_check_mode == "off":
-                continue  # nothing read about the customer: no cost when the check is off
-            partner = order.partner_id.commercial_partner_id
-            order._ar_credit_check(pending[(partner.id, order.company_id.id)])
-            pending[(partner.id, order.company_id.id)] += order._ar_amount_company()
-        return super().action_confirm()
+        refuse_server_values(self, [vals], CHECK_STATE_FIELDS)
+        before = self._ar_amounts_before(vals)
+        if vals.get("state") == "sale":
+            accepted = self.filtered(lambda o: o.state != "sale")._ar_check_confirmation()
+            if (AMOUNT_FIELDS | {"order_line"}).intersection(vals) - {"date_order"}:
+                before.update(accepted)  # lines sent with the confirmation: checked after it too
+        result = super().write(vals)
+        if before:
+            self.browse(list(before))._ar_recheck(before)
+        return result
 
-    def _ar_credit_check(self, pending=0.0):
-        """Check one order; refuse (block mode) or record a warning (warn mode)."""
+    def _ar_amounts_before(self, vals):
+        """``{order id: (customer id, amount)}`` of confirmed orders a write of ``vals`` may raise."""
+        if not AMOUNT_FIELDS.intersection(vals):
+            return {}
+        return self._ar_checked_orders()._ar_snapshot()
+
+    def _ar_checked_orders(self):
+        """The confirmed orders among these whose company runs the credit check."""
+        return self.filtered(lambda o: o.state == "sale" and o.company_id.ar_credit_check_mode != "off")
+
+    def _ar_snapshot(self):
+        return {o.id: (o.partner_id.commercial_partner_id.id, o._ar_amount_company()) for o in self}
+
+    def _ar_check_confirmation(self):
+        """Check each quotation about to be confirmed; return ``{id: (customer id, amount)}`` accepted."""
+        pending = defaultdict(float)
+        accepted = {}
+        for order in self:
+            if order.company_id.ar_credit_check_mode == "off" or not order.partner_id:
+                continue  # nothing read about the customer: no cost when the check is off
+            key = (order.partner_id.commercial_partner_id.id, order.company_id.id)
+            amount = order._ar_credit_check(pending=pending[key])
+            pending[key] += amount
+            accepted[order.id] = (key[0], amount)
+        return accepted
+
+    def _ar_recheck(self, before):
+        """Check again confirmed orders whose amount rose or whose customer changed since ``before``."""
+        for order in self._ar_checked_orders():
+            if not order.partner_id:
+                continue
+            customer_id, old = before.get(order.id, (None, 0.0))
+            same_customer = customer_id == order.partner_id.commercial_partner_id.id
+            amount = order._ar_amount_company()
+            if same_customer and order.company_id.currency_id.compare_amounts(amount, old) <= 0:
+                continue
+            order._ar_credit_check(target=amount, base=old if same_customer else 0.0)
+
+    def _ar_credit_check(self, target=None, base=None, pending=0.0):
+        """Check one order; refuse (block mode) or record a warning (warn mode). Return its amount."""
         self.ensure_one()
         mode = self.company_id.ar_credit_check_mode
-        if mode == "off" or not self.partner_id:
-            return
-        self.currency_id._ar_check_rate(self.company_id, self.date_order.date())
+        self.currency_id._ar_check_rate(self.company_id, (self.date_order or fields.Datetime.now()).date())
+        current = self._ar_amount_company()
+        target = current if target is None else target
         # the customer's row is locked before its exposure is read, in the same statement
-        reasons, figures, customer = self._ar_credit_evaluate(pending, overdue_amounts=False, lock=True)
+        reasons = self._ar_credit_evaluate(
+            target, base, pending, overdue_amounts=False, lock=True, current=current
+        )[0]
         if not reasons:
             if self.credit_check_state != "ok":
                 self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
-            return
+            return target
         if any(code == "overdue" for code, _details in reasons):
-            reasons, figures, customer = self._ar_credit_evaluate(pending)
+            reasons = self._ar_credit_evaluate(target, base, pending, current=current)[0]
         message = self._ar_reasons_text(reasons)
         if mode == "warn":
             self.sudo().write({"credit_check_state": "warning", "credit_block_reason": message})
             self.message_post(
                 body=self.env._("Confirmed despite the credit check:\n%(reasons)s", reasons=message)
             )
-            return
-        if self._ar_release_covers():
+            return target
+        if self._ar_release_covers(reasons, target):
             self.sudo().write({"credit_check_state": "released"})
-            return
-        self._ar_record_block(message)
+            return target
+        codes = ",".join(sorted({code for code, _details in reasons}))
+        self._ar_record_block(message, codes, target)
         raise UserError(self._ar_block_message(message))
 
     def _ar_block_message(self, reasons_text):
@@ -163,30 +309,46 @@ class SaleOrder(models.Model):
             text += "\n" + self.env._("A credit manager has been asked to review it.")
         return text
 
-    def _ar_record_block(self, message):
+    def _ar_record_block(self, message, codes, amount):
         """Mark the order blocked and alert the credit managers once the refusal is rolled back.
 
-        The refused confirmation's transaction is rolled back (that is what
-        refusing means), so the blocked state, the chatter note and the activity
-        are written right after, in a transaction of their own that holds no
-        lock of the refused one.
+        The refused transaction is rolled back (that is what refusing
+        means), so the blocked state, the chatter note and the activity are
+        written right after, in a transaction of their own. Under heavy
+        concurrency that transaction may fail to serialize: it is retried
+        with a fresh snapshot, never dropped silently.
         """
         registry, uid, context = self.env.registry, self.env.uid, dict(self.env.context)
         order_id, name = self.id, self.name
 
         def record_block():
-            try:
-                with registry.cursor() as cr:
-                    order = api.Environment(cr, uid, context)["sale.order"].browse(order_id).sudo().exists()
-                    if order:
-                        order._ar_mark_blocked(message)
-            except Exception:
-                _logger.exception("Could not record the credit block of %s", name)
+            for attempt in range(BLOCK_RECORD_ATTEMPTS):
+                try:
+                    with registry.cursor() as cr:
+                        env = api.Environment(cr, uid, context)
+                        order = env["sale.order"].browse(order_id).sudo().exists()
+                        if order:
+                            order._ar_mark_blocked(message, codes, amount)
+                    return
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    time.sleep(random.uniform(0.02, 0.1) * 2**attempt)  # noqa: S311 - jitter, not security
+                except Exception:
+                    _logger.exception("Could not record the credit block of %s", name)
+                    return
+            _logger.error("Could not record the credit block of %s after %s attempts", name, attempt + 1)
 
         self.env.cr.postrollback.add(record_block)
 
-    def _ar_mark_blocked(self, message):
-        self.write({"credit_check_state": "blocked", "credit_block_reason": message})
+    def _ar_mark_blocked(self, message, codes="", amount=0.0):
+        """Record a refusal: blocked state, reasons, chatter note, one open activity for the managers."""
+        self.write(
+            {
+                "credit_check_state": "blocked",
+                "credit_block_reason": message,
+                "credit_block_codes": codes,
+                "credit_block_amount": amount,
+            }
+        )
         self.message_post(
             body=self.env._("Confirmation blocked by the credit check:\n%(reasons)s", reasons=message)
         )
@@ -226,15 +388,15 @@ class SaleOrder(models.Model):
     def _ar_preview_html(self, mode):
         # the preview shows on every quotation: skip the overdue amount, the one figure
         # that reads every overdue item
-        reasons, figures, customer = self._ar_credit_evaluate(overdue_amounts=False)
+        reasons, figures, customer, amount = self._ar_credit_evaluate(overdue_amounts=False)
         currency = self.company_id.currency_id
         partner = self.env["res.partner"]
-        summary = partner._ar_exposure_summary(figures, customer, currency, self._ar_amount_company())
+        summary = partner._ar_exposure_summary(figures, customer, currency, amount)
         if not reasons:
             verdict, alert = self.env._("Within the credit policy: confirming is allowed."), "info"
         elif mode == "warn":
             verdict, alert = self.env._("Confirming will record a credit warning:"), "warning"
-        elif self._ar_release_covers():
+        elif self._ar_release_covers(reasons, amount):
             verdict, alert = self.env._("Released by a credit manager: confirming is allowed."), "info"
         else:
             verdict, alert = (
@@ -251,10 +413,14 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Protection and actions
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if CHECK_STATE_FIELDS.intersection(vals) and not self.env.su:
-            raise AccessError(self.env._("The credit check state is set by the credit check only."))
-        return super().write(vals)
+    @api.model
+    def default_get(self, fields_list):
+        """No default from the client's context for what only the server computes."""
+        values = super().default_get(fields_list)
+        if not self.env.su:
+            for name in server_computed_fields(self) | CHECK_STATE_FIELDS:
+                values.pop(name, None)
+        return values
 
     def action_request_credit_review(self):
         """Let the rep ask for a credit decision before confirming.
@@ -265,7 +431,9 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         mode = self.company_id.ar_credit_check_mode
-        reasons = self._ar_credit_evaluate()[0] if mode != "off" and self.state in ("draft", "sent") else []
+        reasons, amount = [], 0.0
+        if mode != "off" and self.state in ("draft", "sent"):
+            reasons, _figures, _customer, amount = self._ar_credit_evaluate()
         if not reasons:
             return {
                 "type": "ir.actions.client",
@@ -275,7 +443,8 @@ class SaleOrder(models.Model):
                     "message": self.env._("Within the credit policy: no review needed."),
                 },
             }
-        self.sudo()._ar_mark_blocked(self._ar_reasons_text(reasons))
+        codes = ",".join(sorted({code for code, _details in reasons}))
+        self.sudo()._ar_mark_blocked(self._ar_reasons_text(reasons), codes, amount)
         return True
 
     def action_open_credit_release(self):
@@ -293,28 +462,48 @@ class SaleOrder(models.Model):
         }
 
     def _ar_decide_release(self, decision, reason):
-        """Store a credit manager's release or rejection of this order (managers only)."""
+        """Store a credit manager's release or rejection of this order (managers only).
+
+        The server writes the decision: who decides, when, the amount it
+        covers (the order's total, or the total a refused change asked for)
+        and the reasons it covers (those failing now and those the refusal
+        recorded). A release covers nothing more, and stops covering once
+        the customer is put on hold or stopped (see ar.credit.release).
+        """
         self.ensure_one()
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
-        if self.state not in ("draft", "sent"):
-            raise UserError(self.env._("Only quotations can be released or rejected."))
-        reasons, figures, customer = self._ar_credit_evaluate()
-        over = figures.exposure + self._ar_amount_company() - customer.limit if customer.limit else 0.0
-        release = self.env["ar.credit.release"].create(
-            {
-                "order_id": self.id,
-                "partner_id": self.partner_id.commercial_partner_id.id,
-                "company_id": self.company_id.id,
-                "reason_blocked": self.credit_block_reason or self._ar_reasons_text(reasons),
-                "order_amount": self._ar_amount_company(),
-                "exposure": figures.exposure,
-                "credit_limit": customer.limit,
-                "amount_over_limit": max(over, 0.0),
-                "decided_by_id": self.env.user.id,
-                "decision": decision,
-                "reason": reason,
-            }
+        self.check_access("read")  # the order's company among the manager's companies (record rules)
+        blocked_change = self.state == "sale" and self.credit_check_state == "blocked"
+        if self.state not in ("draft", "sent") and not blocked_change:
+            raise UserError(self.env._("Only quotations and refused changes can be released or rejected."))
+        current = self._ar_amount_company()
+        target = current
+        if self.credit_check_state == "blocked":
+            target = max(current, self.credit_block_amount or 0.0)
+        reasons, figures, customer, amount = self._ar_credit_evaluate(target, current=current)
+        codes = {code for code, _details in reasons} | set(
+            filter(None, (self.credit_block_codes or "").split(","))
+        )
+        over = figures.exposure + amount - customer.limit if customer.limit else 0.0
+        release = (
+            self.env["ar.credit.release"]
+            .sudo()
+            ._ar_record_decision(
+                {
+                    "order_id": self.id,
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "company_id": self.company_id.id,
+                    "reason_blocked": self.credit_block_reason or self._ar_reasons_text(reasons),
+                    "reason_codes": ",".join(sorted(codes)),
+                    "order_amount": target,
+                    "exposure": figures.exposure,
+                    "credit_limit": customer.limit,
+                    "amount_over_limit": max(over, 0.0),
+                    "decision": decision,
+                    "reason": reason,
+                }
+            )
         )
         self.sudo().write({"credit_check_state": "released" if decision == "released" else "blocked"})
         labels = {"released": self.env._("released"), "rejected": self.env._("rejected")}

@@ -81,7 +81,7 @@ class TestConcurrentConfirmations(ArCommittedDataCase):
         try:
             with (
                 patch.object(SaleOrder, "_ar_credit_evaluate", slow_evaluate),
-                patch.object(SaleOrder, "_ar_record_block", lambda order, message: None),
+                patch.object(SaleOrder, "_ar_record_block", lambda order, *args: None),
             ):
                 threads = [
                     threading.Thread(target=self._confirm, args=(order_id, barrier, outcomes))

@@ -19,7 +19,7 @@ class ArAgingReportWizard(models.TransientModel):
     _name = "ar.aging.report.wizard"
     _description = "Receivables Aging"
 
-    date = fields.Date(string="As Of", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="As Of", required=True, default=lambda self: self.env.company._ar_today())
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     group_by = fields.Selection(
         [

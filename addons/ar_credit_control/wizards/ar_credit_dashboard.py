@@ -75,7 +75,7 @@ class ArCreditDashboard(models.TransientModel):
     def _overdue(self):
         """Past-due receivables today (aging query)."""
         company = self.company_id
-        query = receivables_sql(company.id, fields.Date.context_today(self), company._ar_aging_buckets())
+        query = receivables_sql(company.id, company._ar_today(), company._ar_aging_buckets())
         self.env.cr.execute(query)
         return self.env.cr.fetchone()[2]
 
@@ -100,7 +100,8 @@ class ArCreditDashboard(models.TransientModel):
 
     def _line_commands(self):
         """Lines of the open amounts per bucket and of the top overdue customers."""
-        company, today = self.company_id, fields.Date.context_today(self)
+        company = self.company_id
+        today = company._ar_today()
         labels = company._ar_aging_labels()
         self.env.cr.execute(bucket_totals_sql(company.id, today, company._ar_aging_buckets()))
         commands = [fields.Command.clear()]

@@ -24,9 +24,9 @@ class ArCreditKpi(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: fields.Date.context_today(self) - relativedelta(days=89),
+        default=lambda self: self.env.company._ar_today() - relativedelta(days=89),
     )
-    date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(string="To", required=True, default=lambda self: self.env.company._ar_today())
     days = fields.Integer(string="Days in Period", readonly=True)
     beginning_receivables = fields.Monetary(readonly=True, help="Receivables the day before the period.")
     credit_sales = fields.Monetary(

@@ -151,7 +151,7 @@ class ArDataQualityReport(models.TransientModel):
     def _dq_unreconciled_payment(self):
         """Customer payments left unreconciled longer than the company's setting."""
         company = self.company_id
-        cutoff = unreconciled_cutoff(fields.Date.context_today(self), company.ar_dq_unreconciled_days)
+        cutoff = unreconciled_cutoff(self.env.company._ar_today(), company.ar_dq_unreconciled_days)
         return self._fetch(dq_sql.unreconciled_payments_sql(company.id, cutoff))
 
     def _dq_no_due_date(self):

@@ -20,7 +20,7 @@ class ArWriteOffRecoveryWizard(models.TransientModel):
         string="Still Recoverable", compute="_compute_remaining", currency_field="currency_id"
     )
     amount = fields.Monetary(required=True, currency_field="currency_id", help="Invoice currency.")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today())
 
     @api.model
     def default_get(self, fields_list):

@@ -21,7 +21,9 @@ class ArWriteOffWizard(models.TransientModel):
         "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
     )
-    date = fields.Date(string="Accounting Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="Accounting Date", required=True, default=lambda self: self.env.company._ar_today()
+    )
     reason = fields.Text(
         required=True, help="Why the receivable cannot be collected (kept on the write-off)."
     )
@@ -55,7 +57,7 @@ class ArWriteOffWizard(models.TransientModel):
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ("invoice_date_due", "<", self.env.company._ar_today()),
             ]
         )
 
