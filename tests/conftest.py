@@ -176,7 +176,13 @@ def create_user(admin, rpc, prefix, groups):
     admin.execute(
         "res.users",
         "create",
-        {"name": prefix, "login": login, "password": login, "groups_id": [[6, 0, group_ids]]},
+        {
+            "name": prefix,
+            "login": login,
+            "password": login,
+            "email": f"{login}@example.com",  # Odoo refuses to post a message for a user without one
+            "groups_id": [[6, 0, group_ids]],
+        },
     )
     return rpc.login(login, login)
 
@@ -186,6 +192,19 @@ def new_customer(admin, **vals):
     return admin.execute(
         "res.partner", "create", {"name": f"Customer {uuid.uuid4().hex[:8]}", "is_company": True, **vals}
     )
+
+
+_GOODS = {}
+
+
+def goods(user):
+    """A product for the tests' order lines (Odoo confirms no line without one), made by the admin."""
+    if user.rpc.url not in _GOODS:
+        admin = user.rpc.login("admin", "admin")
+        _GOODS[user.rpc.url] = admin.execute(
+            "product.product", "create", {"name": f"Test goods {uuid.uuid4().hex[:6]}", "list_price": 1}
+        )
+    return _GOODS[user.rpc.url]
 
 
 def new_invoice(admin, partner, amount, days_overdue=30, post=True, **vals):

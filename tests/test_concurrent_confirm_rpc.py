@@ -11,6 +11,7 @@ exceed the limit.
 """
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -99,7 +100,7 @@ def _race(admin, company_id, sessions, fitting):
         return sessions[index].call_kw("sale.order", "action_confirm", [order_ids[index]])
 
     outcomes = _in_parallel(confirm, len(sessions))
-    orders = admin.execute("sale.order", "read", order_ids, ["state", "amount_total"])
+    orders = admin.execute("sale.order", "read", order_ids, ["state", "amount_total"])  # with "id"
     return limit * grace, outcomes, orders
 
 
@@ -117,9 +118,42 @@ def _assert_limit_held(ceiling, fitting, outcomes, orders):
     assert len(confirmed) == fitting, "every refusal is the credit check's: the orders that fit all pass"
 
 
+def _assert_every_refusal_recorded(admin, orders):
+    """Each refused order is marked blocked, with its chatter note and an activity for the managers.
+
+    The refusal is rolled back, so the recording runs in a transaction of its
+    own right after; under this much concurrency it fails to serialize and
+    must be retried, never dropped.
+    """
+    refused_ids = [order["id"] for order in orders if order["state"] != "sale"]
+    activity_type = admin.ref("ar_credit_control.mail_activity_credit_review")
+    deadline = time.monotonic() + 30
+    while True:
+        rows = admin.execute("sale.order", "read", refused_ids, ["credit_check_state", "activity_ids"])
+        unrecorded = [row["id"] for row in rows if row["credit_check_state"] != "blocked"]
+        if not unrecorded or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not unrecorded, f"{len(unrecorded)} of {len(refused_ids)} refused orders never marked blocked"
+    for row in rows:
+        activities = admin.execute("mail.activity", "read", row["activity_ids"], ["activity_type_id"])
+        assert any(a["activity_type_id"][0] == activity_type for a in activities), row
+        notes = admin.execute(
+            "mail.message",
+            "search_count",
+            [
+                ["model", "=", "sale.order"],
+                ["res_id", "=", row["id"]],
+                ["body", "ilike", "Confirmation blocked"],
+            ],
+        )
+        assert notes == 1, (row["id"], notes)
+
+
 def test_parallel_confirmations_never_exceed_the_limit(admin, company_id, rep_sessions):
     ceiling, outcomes, orders = _race(admin, company_id, rep_sessions, fitting=5)
     _assert_limit_held(ceiling, 5, outcomes, orders)
+    _assert_every_refusal_recorded(admin, orders)
 
 
 @pytest.mark.long
@@ -128,3 +162,4 @@ def test_parallel_confirmations_long(admin, company_id, rep_sessions, fitting):
     """--long: more rounds, from one order that fits to all but one."""
     ceiling, outcomes, orders = _race(admin, company_id, rep_sessions, fitting)
     _assert_limit_held(ceiling, fitting, outcomes, orders)
+    _assert_every_refusal_recorded(admin, orders)

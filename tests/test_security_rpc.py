@@ -23,6 +23,7 @@ from conftest import (
     HttpSession,
     RpcError,
     create_user,
+    goods,
     new_customer,
     new_insurance_policy,
     new_invoice,
@@ -61,7 +62,13 @@ def insurance_user(admin, rpc):
 
 
 def _order(user, customer, amount, context=None, **vals):
-    line = {"name": "Sec goods", "product_uom_qty": 1, "price_unit": amount, "tax_id": [[6, 0, []]]}
+    line = {
+        "name": "Sec goods",
+        "product_id": goods(user),
+        "product_uom_qty": 1,
+        "price_unit": amount,
+        "tax_id": [[6, 0, []]],
+    }
     return user.execute(
         "sale.order",
         "create",
@@ -487,19 +494,14 @@ def company_b_records(admin, company_id):
         )
     }
     order = _order(admin, customer, 100, company_id=company_b, **in_b)  # in_b: the context
-    records["ar.credit.release"] = admin.execute(
-        "ar.credit.release",
-        "create",
-        {
-            "order_id": order,
-            "partner_id": customer,
-            "company_id": company_b,
-            "decided_by_id": admin.uid,
-            "decision": "released",
-            "reason": "B's decision",
-        },
-        **in_b,
+    # a release is only ever the server's record of a manager's decision
+    wizard = admin.execute(
+        "ar.credit.release.wizard", "create", {"order_id": order, "reason": "B's decision"}, **in_b
     )
+    admin.execute("ar.credit.release.wizard", "action_decide", [wizard], **in_b)
+    records["ar.credit.release"] = admin.execute(
+        "ar.credit.release", "search", [["order_id", "=", order]], **in_b
+    )[0]
     _model, comm, _fields, _effect = _communication(admin, company_b, customer)
     records["ar.dunning.communication"] = comm
     [row] = admin.execute("ar.dunning.communication", "read", [comm], ["policy_id", "level_id"], **in_b)

@@ -314,9 +314,13 @@ class SaleOrder(models.Model):
 
         The refused transaction is rolled back (that is what refusing
         means), so the blocked state, the chatter note and the activity are
-        written right after, in a transaction of their own. Under heavy
-        concurrency that transaction may fail to serialize: it is retried
-        with a fresh snapshot, never dropped silently.
+        written right after, in a transaction of their own. That transaction
+        touches the customer's row too (Odoo prepares the customer's portal
+        link for the managers' notification), the row every concurrent
+        confirmation locks and touches: in Odoo's repeatable read it would
+        fail to serialize, so it runs in read committed (it only appends a
+        note and an activity and marks the order: it waits for the row
+        instead) and is still retried on a deadlock, never dropped silently.
         """
         registry, uid, context = self.env.registry, self.env.uid, dict(self.env.context)
         order_id, name = self.id, self.name
@@ -325,6 +329,7 @@ class SaleOrder(models.Model):
             for attempt in range(BLOCK_RECORD_ATTEMPTS):
                 try:
                     with registry.cursor() as cr:
+                        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                         env = api.Environment(cr, uid, context)
                         order = env["sale.order"].browse(order_id).sudo().exists()
                         if order:
