@@ -64,7 +64,7 @@ class ArCreditApi(models.AbstractModel):
         source = self.env["res.currency"].sudo().search([("name", "=", currency_code)], limit=1)
         if not source:
             raise UserError(self.env._("Unknown currency %(code)s.", code=currency_code))
-        return source._convert(float(amount), currency, company, self.env.company._ar_today())
+        return source._convert(float(amount), currency, company, company._ar_today())
 
     # ------------------------------------------------------------------
     # Public methods
