@@ -240,7 +240,11 @@ class ArCreditBalance(models.Model):
             is in another currency than the order). A negative rest counts 0;
             the rest is converted at the order's rate. Quantities rather than
             invoiced amounts, so an invoice in another currency or at another
-            price than the order leaves no phantom rest.
+            price than the order leaves no phantom rest. An order Odoo marks
+            fully invoiced (``invoice_status``; down payment lines do not
+            count there) commits nothing more: confirmed orders stay in state
+            ``sale`` for ever, and the partial index on the others keeps the
+            cost flat in the customer's history.
           - the draft invoices and credit notes created from orders, at their
             own total (``amount_total_signed``, company currency): what they
             invoice has left the order's rest above, and posting them moves

@@ -6,6 +6,7 @@ from . import test_credit_assessment
 from . import test_credit_rules
 from . import test_exposure
 from . import test_exposure_paths
+from . import test_exposure_random
 from . import test_credit_check
 from . import test_concurrency
 from . import test_daily_review
