@@ -69,17 +69,18 @@ family AS (
       FROM (
         SELECT family.cp, COALESCE(NULLIF(o.currency_rate, 0), 1) AS rate,
                SUM(CASE WHEN l.is_downpayment THEN -COALESCE((
-                            -- down payments on non-cancelled invoices, net of deductions and refunds
-                            SELECT SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.price_total
-                                            ELSE aml.price_total END
-                                       * CASE WHEN m.currency_id = o.currency_id THEN 1
-                                              ELSE COALESCE(NULLIF(o.currency_rate, 0), 1)
-                                                   / COALESCE(NULLIF(m.invoice_currency_rate, 0), 1) END)
+                            -- down payments on non-cancelled invoices, net of deductions and refunds:
+                            -- -amount_currency is the line's untaxed value signed as the receivable
+                            -- (+ on an invoice, - on a credit note), price_total / price_subtotal adds
+                            -- its taxes; in another currency than the order, its booked company value
+                            -- (-balance) at the order's rate
+                            SELECT SUM(CASE WHEN aml.currency_id = o.currency_id THEN -aml.amount_currency
+                                            ELSE -aml.balance * COALESCE(NULLIF(o.currency_rate, 0), 1) END
+                                       * aml.price_total / aml.price_subtotal)
                               FROM sale_order_line_invoice_rel rel
                               JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                              JOIN account_move m ON m.id = aml.move_id
-                             WHERE rel.order_line_id = l.id
-                               AND (m.state <> 'cancel' OR m.payment_state = 'invoicing_legacy')), 0)
+                             WHERE rel.order_line_id = l.id AND aml.parent_state <> 'cancel'
+                               AND aml.price_subtotal <> 0), 0)
                         WHEN l.product_uom_qty = 0 THEN 0
                         ELSE l.price_total * LEAST(GREATEST(1 - l.qty_invoiced / l.product_uom_qty, 0), 1)
                    END) AS rest
@@ -236,8 +237,8 @@ class ArCreditBalance(models.Model):
             subtract, as Odoo counts it; the share is kept within 0..1), minus
             the down payments on non-cancelled invoices of the order (their
             ``price_total``, net of the deduction at the final invoice and of
-            refunds; converted through the company currency when the invoice
-            is in another currency than the order). A negative rest counts 0;
+            refunds; when the invoice is in another currency than the order,
+            its booked company value at the order's rate). A negative rest counts 0;
             the rest is converted at the order's rate. Quantities rather than
             invoiced amounts, so an invoice in another currency or at another
             price than the order leaves no phantom rest. An order Odoo marks
