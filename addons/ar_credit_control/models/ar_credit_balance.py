@@ -64,15 +64,34 @@ FIGURES_BODY = """
 family AS (
     SELECT id, commercial_partner_id AS cp FROM res_partner WHERE commercial_partner_id = ANY(%(ids)s)
 ), orders AS (
-    SELECT family.cp,
-           SUM(GREATEST(l.price_total - CASE WHEN l.price_subtotal <> 0
-                        THEN l.untaxed_amount_invoiced * l.price_total / l.price_subtotal
-                        ELSE 0 END, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
-      FROM family
-      JOIN sale_order o ON o.partner_id = family.id
-      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-     WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.invoice_status IS DISTINCT FROM 'invoiced'
-  GROUP BY family.cp
+    -- what confirmed orders still commit, order by order (see ArCreditBalance._figures)
+    SELECT per_order.cp, SUM(GREATEST(per_order.rest, 0) / per_order.rate) AS amount
+      FROM (
+        SELECT family.cp, COALESCE(NULLIF(o.currency_rate, 0), 1) AS rate,
+               SUM(CASE WHEN l.is_downpayment THEN -COALESCE((
+                            -- down payments on non-cancelled invoices, net of deductions and refunds:
+                            -- -amount_currency is the line's untaxed value signed as the receivable
+                            -- (+ on an invoice, - on a credit note), price_total / price_subtotal adds
+                            -- its taxes; in another currency than the order, its booked company value
+                            -- (-balance) at the order's rate
+                            SELECT SUM(CASE WHEN aml.currency_id = o.currency_id THEN -aml.amount_currency
+                                            ELSE -aml.balance * COALESCE(NULLIF(o.currency_rate, 0), 1) END
+                                       * aml.price_total / aml.price_subtotal)
+                              FROM sale_order_line_invoice_rel rel
+                              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                             WHERE rel.order_line_id = l.id AND aml.parent_state <> 'cancel'
+                               AND aml.price_subtotal <> 0), 0)
+                        WHEN l.product_uom_qty = 0 THEN 0
+                        ELSE l.price_total * LEAST(GREATEST(1 - l.qty_invoiced / l.product_uom_qty, 0), 1)
+                   END) AS rest
+          FROM family
+          JOIN sale_order o ON o.partner_id = family.id
+          JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+           AND o.invoice_status IS DISTINCT FROM 'invoiced'
+      GROUP BY family.cp, o.id
+           ) per_order
+  GROUP BY per_order.cp
 ), drafts AS (
     SELECT m.commercial_partner_id AS cp,
            SUM(m.amount_total_signed) FILTER (WHERE from_order.yes) AS from_orders,
@@ -201,18 +220,47 @@ class ArCreditBalance(models.Model):
     ):
         """Return ``{commercial partner id: CreditFigures}`` in ``company``'s currency.
 
-        One statement for the whole batch: the receivable balance row, the
-        not-yet-invoiced part of confirmed orders (converted at the order's
-        rate) with the draft invoices made from orders (Odoo already counts
-        those as invoiced on the order; once posted they move to the
-        receivables, so nothing is counted twice), draft customer invoices not
-        created from orders (optional), and the oldest open due date (read
-        from an index, whatever the number of open items). The overdue amount,
-        the only figure that reads every overdue item, is added by a second
-        query when ``overdue_amounts`` is set; otherwise it is left unknown.
-        With ``lock``, the same statement first locks and touches the
-        partners' rows (see LOCKED_FIGURES_SQL), one round trip less on the
-        path of every order confirmation.
+        Exposure counts every currency unit of the order-to-cash chain once,
+        at the stage it has reached:
+
+        * ``receivable``: open posted receivable items (``amount_residual``,
+          company currency as booked), kept by the trigger in this table;
+          payments, posted credit notes and the deduction of a posted down
+          payment reduce it.
+        * ``orders`` (``include_orders``), two parts:
+
+          - what confirmed orders still commit: per order, in the order's
+            currency, each line's ``price_total`` (discounts and included or
+            excluded taxes applied by Odoo) times the share of its ordered
+            quantity not yet on a non-cancelled invoice (``qty_invoiced``:
+            draft and posted invoices add, credit notes from the order
+            subtract, as Odoo counts it; the share is kept within 0..1), minus
+            the down payments on non-cancelled invoices of the order (their
+            ``price_total``, net of the deduction at the final invoice and of
+            refunds; when the invoice is in another currency than the order,
+            its booked company value at the order's rate). A negative rest counts 0;
+            the rest is converted at the order's rate. Quantities rather than
+            invoiced amounts, so an invoice in another currency or at another
+            price than the order leaves no phantom rest. An order Odoo marks
+            fully invoiced (``invoice_status``; down payment lines do not
+            count there) commits nothing more: confirmed orders stay in state
+            ``sale`` for ever, and the partial index on the others keeps the
+            cost flat in the customer's history.
+          - the draft invoices and credit notes created from orders, at their
+            own total (``amount_total_signed``, company currency): what they
+            invoice has left the order's rest above, and posting them moves
+            the same amount to ``receivable``.
+        * ``draft_invoices`` (``include_drafts``): draft customer invoices and
+          credit notes with no line from an order.
+
+        Cancelled invoices count nothing anywhere. One statement for the
+        batch, plus the oldest open due date (read from an index, whatever the
+        number of open items). The overdue amount, the only figure that reads
+        every overdue item, is added by a second query when
+        ``overdue_amounts`` is set; otherwise it is left unknown. With
+        ``lock``, the same statement first locks and touches the partners'
+        rows (see LOCKED_FIGURES_SQL), one round trip less on the path of
+        every order confirmation.
         """
         ids = sorted(set(partners.commercial_partner_id.ids))
         if not ids:

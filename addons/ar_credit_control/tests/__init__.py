@@ -5,6 +5,8 @@ from . import test_credit_scoring
 from . import test_credit_assessment
 from . import test_credit_rules
 from . import test_exposure
+from . import test_exposure_paths
+from . import test_exposure_random
 from . import test_credit_check
 from . import test_credit_promise
 from . import test_concurrency
