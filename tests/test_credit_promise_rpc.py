@@ -155,6 +155,11 @@ def test_a_release_is_the_servers_record(admin, rep, manager, company_id):
     # the customer is put on hold after the release: the release no longer covers the order
     admin.execute("res.partner", "write", [customer], {"credit_hold": True, "credit_hold_reason": "Bounced"})
     _refused(lambda: rep.execute("sale.order", "action_confirm", [order]), "on credit hold")
+    # ...nor once the hold is lifted: the release given before it was revoked
+    admin.execute("res.partner", "write", [customer], {"credit_hold": False})
+    _refused(lambda: rep.execute("sale.order", "action_confirm", [order]), "Over the credit limit")
+    [release] = admin.execute("ar.credit.release", "read", [release["id"]], ["revoked_date", "revoked_reason"])
+    assert release["revoked_date"] and "credit hold" in release["revoked_reason"]
 
 
 def test_the_clients_time_zone_does_not_decide_today(admin, rep, company_id):
