@@ -77,7 +77,7 @@ class TestExposureRandom(ExposureCommon):
         rest = 0.0
         for line in order.order_line.filtered(lambda sol: not sol.display_type):
             invoice_lines = line.invoice_lines.filtered(lambda aml: aml.move_id.state != "cancel")
-            if line.is_downpayment:
+            if line.is_downpayment and not line.product_uom_qty:
                 for aml in invoice_lines:
                     move = aml.move_id
                     amount = aml.price_total if move.move_type == "out_invoice" else -aml.price_total
