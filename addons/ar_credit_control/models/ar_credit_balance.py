@@ -68,7 +68,7 @@ family AS (
     SELECT per_order.cp, SUM(GREATEST(per_order.rest, 0) / per_order.rate) AS amount
       FROM (
         SELECT family.cp, COALESCE(NULLIF(o.currency_rate, 0), 1) AS rate,
-               SUM(CASE WHEN l.is_downpayment THEN -COALESCE((
+               SUM(CASE WHEN l.is_downpayment AND l.product_uom_qty = 0 THEN -COALESCE((
                             -- down payments on non-cancelled invoices, net of deductions and refunds:
                             -- -amount_currency is the line's untaxed value signed as the receivable
                             -- (+ on an invoice, - on a credit note), price_total / price_subtotal adds
@@ -235,7 +235,8 @@ class ArCreditBalance(models.Model):
             quantity not yet on a non-cancelled invoice (``qty_invoiced``:
             draft and posted invoices add, credit notes from the order
             subtract, as Odoo counts it; the share is kept within 0..1), minus
-            the down payments on non-cancelled invoices of the order (their
+            the down payments on non-cancelled invoices of the order (lines
+            Odoo made for them: ``is_downpayment``, no ordered quantity; their
             ``price_total``, net of the deduction at the final invoice and of
             refunds; when the invoice is in another currency than the order,
             its booked company value at the order's rate). A negative rest counts 0;

@@ -210,3 +210,11 @@ class TestExposurePaths(ExposureCommon):
         self.assertExposure(customer, 1000)
         deposit.action_post()
         self.assertExposure(customer, 1000)
+
+    def test_forged_down_payment_flag_hides_nothing(self):
+        """``is_downpayment`` is a plain field: set on an ordered line, the line still counts."""
+        customer = self._customer()
+        order = self._sale(customer, [(2, 500)])
+        order.order_line.write({"is_downpayment": True})
+        self.assertTrue(order.order_line.is_downpayment)
+        self.assertExposure(customer, 1000)

@@ -2,9 +2,11 @@
 
 The reference is written from the documents (orders, their lines, journal items and
 invoices read through the ORM), not from the exposure statement: it recounts the invoiced
-quantities and the down payments from the invoice lines and the receivables from the
-journal items, and it knows nothing of the statement's filters. Another seed:
-``AR_EXPOSURE_SEEDS=1,2,3`` (and ``AR_EXPOSURE_STEPS``) in the environment.
+quantities and the down payments from the invoice lines (not from the stored
+``qty_invoiced``), the receivables from the journal items (not from the trigger-kept
+balance), and applies the rules of ``ar.credit.balance._figures`` as documented there.
+Other seeds: ``AR_EXPOSURE_SEEDS=1,2,3`` (and ``AR_EXPOSURE_STEPS``) in the environment;
+a failure names its seed, step and the operations that led to it.
 """
 
 import logging
@@ -12,6 +14,7 @@ import os
 import random
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -74,7 +77,7 @@ class TestExposureRandom(ExposureCommon):
         rest = 0.0
         for line in order.order_line.filtered(lambda sol: not sol.display_type):
             invoice_lines = line.invoice_lines.filtered(lambda aml: aml.move_id.state != "cancel")
-            if line.is_downpayment:
+            if line.is_downpayment and not line.product_uom_qty:
                 for aml in invoice_lines:
                     move = aml.move_id
                     amount = aml.price_total if move.move_type == "out_invoice" else -aml.price_total
@@ -144,7 +147,8 @@ class TestExposureRandom(ExposureCommon):
         move.write(
             {
                 "invoice_line_ids": [
-                    (1, aml.id, {"quantity": rng.randint(1, int(aml.quantity) - 1)}) for aml in lines
+                    Command.update(aml.id, {"quantity": rng.randint(1, int(aml.quantity) - 1)})
+                    for aml in lines
                 ]
             }
         )
