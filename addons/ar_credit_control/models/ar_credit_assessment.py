@@ -72,6 +72,7 @@ class ArCreditAssessment(models.Model):
     _description = "Credit Assessment"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
@@ -80,6 +81,7 @@ class ArCreditAssessment(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
         help="The customer's commercial entity (the company, not one of its contacts).",
     )
@@ -162,6 +164,7 @@ class ArCreditAssessment(models.Model):
         "ar.credit.grade",
         compute="_compute_grade_id",
         store=True,
+        check_company=True,
         tracking=True,
         help="Grade of the company's own scale (or of the shared scale) covering the total score.",
     )
@@ -169,6 +172,7 @@ class ArCreditAssessment(models.Model):
     recommended_payment_term_id = fields.Many2one(
         "account.payment.term",
         string="Recommended Payment Terms",
+        check_company=True,
         compute="_compute_recommendation",
         store=True,
     )
@@ -176,7 +180,7 @@ class ArCreditAssessment(models.Model):
         tracking=True, help="Credit limit to apply; the recommended limit when left empty at submission."
     )
     approved_payment_term_id = fields.Many2one(
-        "account.payment.term", string="Approved Payment Terms", tracking=True
+        "account.payment.term", string="Approved Payment Terms", tracking=True, check_company=True
     )
     valid_until = fields.Date(compute="_compute_valid_until", store=True, readonly=False)
     review_date = fields.Date(

@@ -31,6 +31,7 @@ class ArCreditGrade(models.Model):
     _name = "ar.credit.grade"
     _description = "Credit Grade"
     _order = "sequence, min_score desc, id"
+    _check_company_auto = True
 
     code = fields.Char(required=True, size=8)
     name = fields.Char(required=True, translate=True)
@@ -58,6 +59,7 @@ class ArCreditGrade(models.Model):
     payment_term_id = fields.Many2one(
         "account.payment.term",
         string="Default Payment Terms",
+        check_company=True,
         help="Payment terms suggested for customers of this grade.",
     )
     overdue_tolerance_days = fields.Integer(

@@ -140,6 +140,7 @@ class ArPaymentRiskModel(models.Model):
     def action_train(self):
         """Train the model of each selected company on its paid invoices, then score its open invoices."""
         self._check_manager()
+        self.check_access("write")  # the work below is done in sudo: only models of the user's companies
         for record in self:
             record.sudo()._train()
             record.sudo()._score_open_invoices()
@@ -148,6 +149,7 @@ class ArPaymentRiskModel(models.Model):
     def action_refresh_scores(self):
         """Score the open invoices of each selected company with its current model (or the rules)."""
         self._check_manager()
+        self.check_access("write")
         for record in self:
             record.sudo()._score_open_invoices()
         return True

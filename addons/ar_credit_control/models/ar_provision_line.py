@@ -7,13 +7,16 @@ class ArProvisionLine(models.Model):
     _name = "ar.provision.line"
     _description = "Provision Line"
     _order = "run_id, partner_id, bucket_index"
+    _check_company_auto = True
 
     run_id = fields.Many2one("ar.provision.run", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="run_id.currency_id")
     date = fields.Date(related="run_id.date", store=True, string="As Of")
     state = fields.Selection(related="run_id.state", store=True, string="Run State")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, check_company=True
+    )
     matrix_line_id = fields.Many2one("ar.provision.matrix.line", string="Bucket", ondelete="set null")
     bucket_index = fields.Integer(string="Bucket Number")
     bucket = fields.Char(string="Bucket Name")

@@ -42,7 +42,7 @@ class ArProvisionRun(models.Model):
     total_amount = fields.Monetary(string="Open Receivables", readonly=True, copy=False)
     total_provision = fields.Monetary(string="Provision", readonly=True, copy=False, tracking=True)
     previous_run_id = fields.Many2one(
-        "ar.provision.run", string="Previous Posted Run", readonly=True, copy=False
+        "ar.provision.run", string="Previous Posted Run", readonly=True, copy=False, check_company=True
     )
     previous_provision = fields.Monetary(string="Previously Posted", readonly=True, copy=False)
     difference = fields.Monetary(
@@ -52,8 +52,12 @@ class ArProvisionRun(models.Model):
         help="New provision minus the last posted (not reversed) one: a positive difference is an expense, "
         "a negative one releases allowance.",
     )
-    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, copy=False)
-    reversal_move_id = fields.Many2one("account.move", string="Reversal Entry", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Journal Entry", readonly=True, copy=False, check_company=True
+    )
+    reversal_move_id = fields.Many2one(
+        "account.move", string="Reversal Entry", readonly=True, copy=False, check_company=True
+    )
 
     @api.depends("date", "company_id")
     def _compute_name(self):

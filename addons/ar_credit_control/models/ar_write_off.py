@@ -45,7 +45,9 @@ class ArWriteOff(models.Model):
         "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True, check_company=True
+    )
     date = fields.Date(
         string="Accounting Date",
         required=True,
@@ -92,7 +94,9 @@ class ArWriteOff(models.Model):
     )
     decision_date = fields.Datetime(readonly=True, copy=False)
     reject_reason = fields.Text(string="Rejection Reason", copy=False, tracking=True)
-    move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Write-off Entry", readonly=True, copy=False, check_company=True
+    )
     recovery_ids = fields.One2many(
         "ar.write.off.recovery", "write_off_id", string="Recoveries", readonly=True
     )

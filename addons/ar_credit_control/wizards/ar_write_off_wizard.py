@@ -12,11 +12,16 @@ class ArWriteOffWizard(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, domain="[('parent_id', '=', False)]"
+        "res.partner",
+        string="Customer",
+        required=True,
+        domain="[('parent_id', '=', False)]",
+        check_company=True,
     )
     invoice_ids = fields.Many2many(
         "account.move",
         string="Invoices",
+        check_company=True,
         domain="[('company_id', '=', company_id), ('commercial_partner_id', '=', partner_id), "
         "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",

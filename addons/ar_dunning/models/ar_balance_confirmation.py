@@ -8,8 +8,11 @@ class ArBalanceConfirmation(models.Model):
     _description = "Balance Confirmation"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True, check_company=True
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
     )

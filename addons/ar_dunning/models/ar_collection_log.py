@@ -8,6 +8,7 @@ class ArCollectionLog(models.Model):
     _description = "Collection Log"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -15,11 +16,13 @@ class ArCollectionLog(models.Model):
         required=True,
         index=True,
         domain="[('parent_id', '=', False)]",
+        check_company=True,
     )
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
         index="btree_not_null",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice')]",
     )
     company_id = fields.Many2one(

@@ -27,15 +27,20 @@ class ArDunningCommunication(models.Model):
     _name = "ar.dunning.communication"
     _description = "Dunning Communication"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name")
-    run_id = fields.Many2one("ar.dunning.run", index=True, ondelete="set null", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
-    contact_id = fields.Many2one("res.partner", string="Dunning Contact", readonly=True)
+    run_id = fields.Many2one(
+        "ar.dunning.run", index=True, ondelete="set null", readonly=True, check_company=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True, check_company=True
+    )
+    contact_id = fields.Many2one("res.partner", string="Dunning Contact", readonly=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    policy_id = fields.Many2one("ar.dunning.policy", readonly=True)
-    level_id = fields.Many2one("ar.dunning.level", required=True, readonly=True)
+    policy_id = fields.Many2one("ar.dunning.policy", readonly=True, check_company=True)
+    level_id = fields.Many2one("ar.dunning.level", required=True, readonly=True, check_company=True)
     date = fields.Date(required=True, readonly=True, index=True)
     move_ids = fields.Many2many(
         "account.move",
@@ -44,6 +49,7 @@ class ArDunningCommunication(models.Model):
         "move_id",
         string="Invoices",
         readonly=True,
+        check_company=True,
     )
     amount_due = fields.Monetary(readonly=True, help="Open amount of the invoices.")
     send_email = fields.Boolean(related="level_id.send_email")
@@ -71,7 +77,7 @@ class ArDunningCommunication(models.Model):
     mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, ondelete="set null")
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     activity_user_id = fields.Many2one("res.users", string="Activity For", readonly=True)
-    fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True)
+    fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True, check_company=True)
 
     _sql_constraints = [
         (

@@ -17,14 +17,15 @@ class ArDunningCustomer(models.Model):
     _description = "Customer Dunning Status"
     _order = "overdue_amount desc, id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade", readonly=True
+        "res.partner", string="Customer", required=True, ondelete="cascade", readonly=True, check_company=True
     )
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    policy_id = fields.Many2one("ar.dunning.policy", readonly=True)
-    level_id = fields.Many2one("ar.dunning.level", string="Current Level", readonly=True)
+    policy_id = fields.Many2one("ar.dunning.policy", readonly=True, check_company=True)
+    level_id = fields.Many2one("ar.dunning.level", string="Current Level", readonly=True, check_company=True)
     overdue_amount = fields.Monetary(string="Total Overdue", readonly=True)
     oldest_due_date = fields.Date(readonly=True)
     last_reminder_date = fields.Date(string="Last Reminder", readonly=True)
@@ -32,7 +33,7 @@ class ArDunningCustomer(models.Model):
         readonly=True, help="Date of the last dunning run that processed the customer."
     )
     last_run_id = fields.Many2one(
-        "ar.dunning.run", readonly=True, index="btree_not_null", ondelete="set null"
+        "ar.dunning.run", readonly=True, index="btree_not_null", ondelete="set null", check_company=True
     )
     collector_id = fields.Many2one("res.users", readonly=True)
     insolvency_case_id = fields.Many2one(

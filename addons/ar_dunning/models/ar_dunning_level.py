@@ -14,6 +14,7 @@ class ArDunningLevel(models.Model):
     _name = "ar.dunning.level"
     _description = "Dunning Level"
     _order = "policy_id, days, id"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("ar.dunning.policy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
@@ -65,6 +66,7 @@ class ArDunningLevel(models.Model):
     fee_percent = fields.Float(string="Fee (%)")
     fee_product_id = fields.Many2one(
         "product.product",
+        check_company=True,
         help="Product of the fee invoice line (its income account and taxes); "
         "without one, the sales journal's default income account is used, without tax.",
     )

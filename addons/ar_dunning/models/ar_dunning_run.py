@@ -7,6 +7,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from odoo.addons.ar_credit_control.models.access_checks import check_rights
 from odoo.addons.ar_credit_control.models.insolvency_rules import ACTIVE_STATES
 
 from . import dunning_rules
@@ -17,15 +18,17 @@ _logger = logging.getLogger(__name__)
 PREPARE_LOCK_KEY = 0x41525052
 
 #: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan,
-#: customer under an open insolvency case (in the invoice's company).
+#: customer under an open insolvency case. Each pauses the dunning only in its own company, the
+#: invoice's (a promise or plan of another company never holds an invoice, even one linked by error).
 HELD_SQL = """
     EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open')
     OR EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
                  JOIN ar_payment_promise pp ON pp.id = r.promise_id
-                WHERE r.move_id = m.id AND pp.state = 'open' AND pp.date >= %(date)s)
+                WHERE r.move_id = m.id AND pp.company_id = m.company_id
+                  AND pp.state = 'open' AND pp.date >= %(date)s)
     OR EXISTS (SELECT 1 FROM ar_payment_plan_move_rel r
                  JOIN ar_payment_plan pl ON pl.id = r.plan_id
-                WHERE r.move_id = m.id AND pl.state = 'active')
+                WHERE r.move_id = m.id AND pl.company_id = m.company_id AND pl.state = 'active')
     OR EXISTS (SELECT 1 FROM ar_insolvency_case ic
                 WHERE ic.partner_id = m.commercial_partner_id AND ic.company_id = m.company_id
                   AND ic.state = ANY(%(insolvent)s))
@@ -58,13 +61,14 @@ class ArDunningRun(models.Model):
     _name = "ar.dunning.run"
     _description = "Dunning Run"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name")
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
-    partner_ids = fields.Many2many("res.partner", string="Only Customers", readonly=True)
+    partner_ids = fields.Many2many("res.partner", string="Only Customers", readonly=True, check_company=True)
     dry_run = fields.Boolean(
         readonly=True, help="Only list what the run would do; nothing is created or sent."
     )
@@ -143,7 +147,8 @@ class ArDunningRun(models.Model):
         return run
 
     def action_start(self):
-        """Run (or resume) the dunning."""
+        """Run (or resume) the dunning: a collections manager's, on runs of its companies."""
+        check_rights(self, "ar_dunning.group_ar_dunning_manager")
         for run in self:
             run.with_company(run.company_id)._execute()
         return True

@@ -17,6 +17,7 @@ class ArPaymentPlan(models.Model):
     _description = "Payment Plan"
     _inherit = ["mail.thread"]
     _order = "start_date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, default=lambda self: self.env._("Payment plan"), tracking=True)
     partner_id = fields.Many2one(
@@ -26,6 +27,7 @@ class ArPaymentPlan(models.Model):
         index=True,
         tracking=True,
         domain="[('parent_id', '=', False)]",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -38,6 +40,7 @@ class ArPaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         required=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
     )

@@ -17,6 +17,7 @@ class ArPaymentPromise(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -25,6 +26,7 @@ class ArPaymentPromise(models.Model):
         index=True,
         tracking=True,
         domain="[('parent_id', '=', False)]",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -36,6 +38,7 @@ class ArPaymentPromise(models.Model):
         "promise_id",
         "move_id",
         string="Invoices",
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
         help="Empty: every open invoice of the customer.",

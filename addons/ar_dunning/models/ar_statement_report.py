@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.ar_credit_control.models.access_checks import check_receivable_access
+
 
 class ReportCustomerStatement(models.AbstractModel):
     """Values of the statement of account PDF: the period comes from ``data`` or the context."""
@@ -11,9 +13,15 @@ class ReportCustomerStatement(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        """One statement per customer of ``docids`` for the period."""
-        date_from, date_to = self._period(data or {})
+        """One statement per customer of ``docids`` for the period.
+
+        The figures are read in SQL, past the access rules: the caller must be
+        allowed to read these customers' receivables (``/report/html|pdf/...``
+        is open to every logged-in user).
+        """
         partners = self.env["res.partner"].browse(docids)
+        check_receivable_access(partners)
+        date_from, date_to = self._period(data or {})
         statement = self.env["ar.statement"]
         return {
             "doc_ids": docids,

@@ -14,6 +14,7 @@ class ResPartner(models.Model):
         "ar.dunning.policy",
         string="Dunning Policy",
         company_dependent=True,
+        check_company=True,
         tracking=True,
         help="Empty: the company's default dunning policy.",
     )

@@ -1,11 +1,17 @@
 from odoo import fields, models
 
+from odoo.addons.ar_credit_control.models.access_checks import check_group
+
+#: Group that starts dunning runs (they send reminders, charge fees and put customers on hold).
+DUNNING_MANAGER_GROUP = "ar_dunning.group_ar_dunning_manager"
+
 
 class ArDunningRunWizard(models.TransientModel):
     """Start a dunning run by hand: a date, a company, optionally some customers, or a dry run."""
 
     _name = "ar.dunning.run.wizard"
     _description = "Start a Dunning Run"
+    _check_company_auto = True
 
     date = fields.Date(required=True, default=fields.Date.context_today)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -13,6 +19,7 @@ class ArDunningRunWizard(models.TransientModel):
         "res.partner",
         string="Only Customers",
         domain="[('parent_id', '=', False)]",
+        check_company=True,
         help="Leave empty to run over every customer with overdue invoices.",
     )
     dry_run = fields.Boolean(help="Only list what the run would do; nothing is created or sent.")
@@ -20,6 +27,7 @@ class ArDunningRunWizard(models.TransientModel):
     def action_run(self):
         """Create the run, execute it and show it."""
         self.ensure_one()
+        check_group(self.env, DUNNING_MANAGER_GROUP)
         run = self.env["ar.dunning.run"].create(
             {
                 "date": self.date,

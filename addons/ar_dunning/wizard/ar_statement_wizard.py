@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ar_credit_control.models.access_checks import check_receivable_access
+
 
 class ArStatementWizard(models.TransientModel):
     """Print or email the statement of account of customers for a period."""
@@ -27,6 +29,12 @@ class ArStatementWizard(models.TransientModel):
         }
 
     def _check_period(self):
+        """A valid period, and customers whose receivables the user may read (the PDF is rendered in sudo).
+
+        Every customer stored on the wizard is checked: reading ``partner_ids``
+        as the user would silently leave out those it may not see.
+        """
+        check_receivable_access(self.sudo().partner_ids.sudo(False))
         if self.date_from > self.date_to:
             raise UserError(self.env._("The start of the period must be before its end."))
 

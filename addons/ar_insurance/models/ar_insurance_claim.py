@@ -12,15 +12,19 @@ class ArInsuranceClaim(models.Model):
     _description = "Credit Insurance Claim"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, default="/", copy=False, readonly=True, tracking=True)
     policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="policy_id.currency_id", store=True)
-    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Buyer", required=True, index=True, tracking=True, check_company=True
+    )
     notification_id = fields.Many2one(
         "ar.insurance.notification",
         tracking=True,
+        check_company=True,
         domain="[('policy_id', '=', policy_id), ('partner_id', '=', partner_id)]",
         help="The notification of the overdue to the insurer; the claim deadline counts from it.",
     )
@@ -30,6 +34,7 @@ class ArInsuranceClaim(models.Model):
         "claim_id",
         "move_id",
         string="Invoices",
+        check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('commercial_partner_id', '=', partner_id)]",
     )
@@ -88,6 +93,7 @@ class ArInsuranceClaim(models.Model):
     rejection_reason = fields.Text(tracking=True)
     insolvency_case_id = fields.Many2one(
         "ar.insolvency.case",
+        check_company=True,
         readonly=True,
         index="btree_not_null",
         ondelete="set null",

@@ -7,13 +7,14 @@ class ArInsuranceDeclarationLine(models.Model):
     _name = "ar.insurance.declaration.line"
     _description = "Credit Insurance Declaration Line"
     _order = "declaration_id, partner_id"
+    _check_company_auto = True
 
     declaration_id = fields.Many2one(
         "ar.insurance.declaration", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="declaration_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="declaration_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Buyer", required=True)
+    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, check_company=True)
     vat = fields.Char(related="partner_id.vat", string="Buyer VAT")
     country_id = fields.Many2one("res.country")
     invoice_count = fields.Integer(string="Invoices")

@@ -14,6 +14,7 @@ class ArInsuranceLimit(models.Model):
     _description = "Credit Insurance Buyer Limit"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
@@ -24,6 +25,7 @@ class ArInsuranceLimit(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
         help="The buyer's commercial entity.",
     )

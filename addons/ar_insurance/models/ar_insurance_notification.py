@@ -24,17 +24,21 @@ class ArInsuranceNotification(models.Model):
     _description = "Credit Insurance Overdue Notification"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "deadline, id"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="policy_id.currency_id", store=True)
-    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Buyer", required=True, index=True, tracking=True, check_company=True
+    )
     move_ids = fields.Many2many(
         "account.move",
         "ar_insurance_notification_move_rel",
         "notification_id",
         "move_id",
         string="Invoices",
+        check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('commercial_partner_id', '=', partner_id)]",
     )
@@ -72,6 +76,7 @@ class ArInsuranceNotification(models.Model):
     claim_ids = fields.One2many("ar.insurance.claim", "notification_id", string="Claims")
     insolvency_case_id = fields.Many2one(
         "ar.insolvency.case",
+        check_company=True,
         readonly=True,
         index="btree_not_null",
         ondelete="set null",

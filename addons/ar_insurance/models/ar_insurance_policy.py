@@ -1,7 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.ar_credit_control.models.access_checks import check_rights
+
 from .insurance_rules import buyer_cover
+
+#: Group that manages policies and recomputes what they insure.
+INSURANCE_MANAGER_GROUP = "ar_insurance.group_ar_insurance_manager"
 
 
 class ArInsurancePolicy(models.Model):
@@ -181,7 +186,12 @@ class ArInsurancePolicy(models.Model):
         return self._action_open("ar.insurance.claim", self.env._("Claims"))
 
     def action_refresh_receivables(self):
-        """Recompute the insured receivables of the policies now."""
+        """Recompute the insured receivables of the policies now (an insurance manager's, own companies).
+
+        The refresh deletes and recreates the lines in sudo: the caller's group and
+        its right to write these policies (company rules) are checked first.
+        """
+        check_rights(self, INSURANCE_MANAGER_GROUP)
         self.env["ar.insurance.receivable"]._refresh(self)
         return True
 

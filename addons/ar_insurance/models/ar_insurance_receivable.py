@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from odoo.addons.ar_credit_control.models.access_checks import check_group
+
 from .insurance_rules import allocate_cover, insured_amount, net_open_amounts
 
 #: Buyers computed per query.
@@ -23,13 +25,18 @@ class ArInsuranceReceivable(models.Model):
     _description = "Insured Receivable"
     _order = "policy_id, partner_id, due_date, invoice_date, id"
     _rec_name = "move_id"
+    _check_company_auto = True
 
-    policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, ondelete="cascade")
+    policy_id = fields.Many2one(
+        "ar.insurance.policy", required=True, index=True, ondelete="cascade", check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True, help="The policy currency.")
-    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Buyer", required=True, index=True, check_company=True)
     country_id = fields.Many2one("res.country")
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, index=True, ondelete="cascade", check_company=True
+    )
     invoice_date = fields.Date()
     due_date = fields.Date(index=True)
     open_amount = fields.Monetary(help="Still owed, in policy currency, net of credit notes and disputes.")
@@ -225,7 +232,12 @@ class ArInsuranceReceivable(models.Model):
         return convert
 
     def action_refresh(self):
-        """Recompute the insured receivables of all active policies of the current companies."""
+        """Recompute the insured receivables of all active policies of the current companies.
+
+        An insurance manager's: the refresh deletes and recreates the lines in sudo.
+        """
+        check_group(self.env, "ar_insurance.group_ar_insurance_manager")
+        # searched as the user: the company rules keep it to the policies of its companies
         policies = self.env["ar.insurance.policy"].search([("state", "=", "active")])
         self._refresh(policies)
         return {"type": "ir.actions.client", "tag": "reload"}
