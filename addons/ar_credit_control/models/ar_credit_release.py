@@ -19,9 +19,12 @@ class ArCreditRelease(models.Model):
     _description = "Credit Release Decision"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
-    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
+    order_id = fields.Many2one(
+        "sale.order", required=True, ondelete="cascade", index=True, readonly=True, check_company=True
+    )
+    partner_id = fields.Many2one("res.partner", required=True, readonly=True, index=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     reason_blocked = fields.Text(readonly=True)
