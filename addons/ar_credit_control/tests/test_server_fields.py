@@ -107,7 +107,13 @@ class TestServerFields(ArTransactionCase):
             return record
         vals = {}
         for name, field in Model._fields.items():
-            if field.required and field.store and not field.compute and not field.related and not field.default:
+            if (
+                field.required
+                and field.store
+                and not field.compute
+                and not field.related
+                and not field.default
+            ):
                 if field.type == "many2one" and field.comodel_name in self._guarded_models_all():
                     vals[name] = self._record(field.comodel_name).id
                 else:
@@ -188,7 +194,13 @@ class TestServerFields(ArTransactionCase):
         server = record._ar_server_field_names()
         vals = {}
         for name, field in record._fields.items():
-            if field.required and field.store and not field.compute and not field.related and name not in server:
+            if (
+                field.required
+                and field.store
+                and not field.compute
+                and not field.related
+                and name not in server
+            ):
                 vals[name] = field.convert_to_write(record[name], record)
         return vals
 

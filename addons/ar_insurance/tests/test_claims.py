@@ -21,17 +21,19 @@ class TestClaims(ArInsuranceCommon):
             cls.buyer, 25000, start + timedelta(days=10), start + timedelta(days=40)
         )
         cls.env["ar.insurance.receivable"]._refresh(cls.policy)
-        cls.notification = cls.env["ar.insurance.notification"].create(
-            {
-                "policy_id": cls.policy.id,
-                "partner_id": cls.buyer.id,
-                "move_ids": [Command.set(cls.invoices.ids)],
-                "oldest_due_date": start + timedelta(days=30),
-                "amount_overdue": 55000,
-                "date_sent": cls.today - timedelta(days=60),
-                "state": "notified",
-            }
-        )
+        Notification = cls.env["ar.insurance.notification"]
+        with Notification._ar_server_write():  # notified earlier (the state is the server's)
+            cls.notification = Notification.create(
+                {
+                    "policy_id": cls.policy.id,
+                    "partner_id": cls.buyer.id,
+                    "move_ids": [Command.set(cls.invoices.ids)],
+                    "oldest_due_date": start + timedelta(days=30),
+                    "amount_overdue": 55000,
+                    "date_sent": cls.today - timedelta(days=60),
+                    "state": "notified",
+                }
+            )
 
     def _claim(self, **vals):
         return self.env["ar.insurance.claim"].create(
