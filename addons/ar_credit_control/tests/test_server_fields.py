@@ -221,7 +221,7 @@ class TestServerFields(ArTransactionCase):
             self.env.invalidate_all()
 
     def test_create_refused(self):
-        """A full-rights user creating a document with a forged server field is refused; nothing is created."""
+        """A full-rights user creating a document with a forged server field is refused; nothing created."""
         for model in self._guarded_models():
             record = self._record(model)
             Model = self.env[model]
