@@ -25,7 +25,12 @@ def _refused(call, name, text):
 
 @pytest.fixture(scope="module")
 def collector(admin, rpc):
-    return create_user(admin, rpc, "rpc-guard-collector", ["ar_dunning.group_ar_dunning_manager"])
+    return create_user(
+        admin,
+        rpc,
+        "rpc-guard-collector",
+        ["ar_dunning.group_ar_dunning_manager", "account.group_account_invoice"],
+    )
 
 
 def test_payment_plan_state_only_through_activation(admin, collector):
