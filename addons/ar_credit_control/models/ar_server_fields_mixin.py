@@ -54,6 +54,7 @@ class ArServerFieldsMixin(models.AbstractModel):
       crons running as OdooBot, the shell, tests' setup) is server code and
       is not checked. ``sudo()`` is NOT a bypass: sudo code reachable with a
       user's values must still enter ``_ar_server_write`` on purpose.
+    - ``copy()`` leaves the server fields out (a duplicate is a new draft).
     - With ``_ar_server_unlink = True`` the records are also deleted by the
       server only (lines that document a computation).
     - Stored computed fields recomputed by the ORM are not writes through
@@ -152,6 +153,19 @@ class ArServerFieldsMixin(models.AbstractModel):
         if names and not self._ar_server_writing():
             self._ar_refuse_server_field(sorted(names)[0])
         return super().write(vals)
+
+    def copy_data(self, default=None):
+        """A duplicate starts where a new document starts: the server fields are not copied.
+
+        Values the caller passes in ``default`` stay, for ``create`` to judge.
+        """
+        vals_list = super().copy_data(default=default)
+        if not self._ar_server_writing():
+            dropped = self._ar_server_field_names() - set(default or ())
+            for vals in vals_list:
+                for fname in dropped:
+                    vals.pop(fname, None)
+        return vals_list
 
     def unlink(self):
         """Records the server alone makes (``_ar_server_unlink``) are dropped by the server alone."""

@@ -282,3 +282,19 @@ class TestServerFields(ArTransactionCase):
                 self.assertFalse(record._ar_server_writing())
                 with self.assertRaises(REFUSED):
                     record.write({fname: forged})
+
+    def test_copy_starts_afresh(self):
+        """A duplicate does not carry the server fields; forging them through ``copy`` is refused."""
+        for model in self._guarded_models():
+            record = self._record(model)
+            fname = sorted(record._ar_server_field_names())[0]
+            with self.subTest(model=model, field=fname):
+                vals = record.with_user(self.user).copy_data()[0]
+                self.assertFalse(set(vals) & record._ar_server_field_names())
+                forged = self._forge(record, fname)
+                if record._ar_is_default(fname, forged):
+                    continue
+                count = self.env[model].sudo().search_count([])
+                with self.assertRaises(REFUSED):
+                    record.with_user(self.user).copy({fname: forged})
+                self.assertEqual(self.env[model].sudo().search_count([]), count)
