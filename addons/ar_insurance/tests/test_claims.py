@@ -100,3 +100,19 @@ class TestClaims(ArInsuranceCommon):
         with self.assertRaisesRegex(ValidationError, "above the insured cover"):
             claim.covered_amount = 60000
         self.assertEqual(claim.covered_amount, 40000)
+
+    def test_steps_follow_each_other(self):
+        """The insurer's steps are recorded in order; the state is never written directly."""
+        claim = self._claim()
+        for step in ("action_accept", "action_paid", "action_reject", "action_draft"):
+            with self.assertRaisesRegex(UserError, "this step is not possible now"):
+                getattr(claim, step)()
+        with self.assertRaisesRegex(UserError, r"\(state\)"):
+            claim.write({"state": "paid"})
+        self.assertEqual(claim.state, "draft")
+        claim.action_file()
+        with self.assertRaisesRegex(UserError, "this step is not possible now"):
+            claim.action_file()
+        claim.action_accept()
+        claim.action_paid()
+        self.assertEqual(claim.state, "paid")
