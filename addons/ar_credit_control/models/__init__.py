@@ -1,3 +1,4 @@
+from . import ar_server_fields_mixin
 from . import ar_credit_grade
 from . import ar_credit_assessment
 from . import res_partner

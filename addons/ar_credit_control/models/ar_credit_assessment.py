@@ -48,6 +48,20 @@ LOCKED_FIELDS = frozenset(
     }
 )
 MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
+#: Set by the assessment's actions or computed by the server (see ``ar.server.fields.mixin``): the
+#: decision, the payment history read from the books, and the score, grade and recommendation
+#: computed from them.
+SERVER_FIELDS = (
+    "state",
+    *DECISION_FIELDS,
+    *BEHAVIOUR_FIELDS,
+    "name",
+    "behaviour_score",
+    "total_score",
+    "grade_id",
+    "recommended_limit",
+    "recommended_payment_term_id",
+)
 
 
 def _to_float(value):
@@ -70,9 +84,10 @@ class ArCreditAssessment(models.Model):
 
     _name = "ar.credit.assessment"
     _description = "Credit Assessment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _ar_server_fields = SERVER_FIELDS
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
@@ -430,7 +445,8 @@ class ArCreditAssessment(models.Model):
         self._flush_payment_history()
         for assessment in self:
             if assessment.partner_id and assessment.date:
-                assessment.write(assessment._read_behaviour())
+                with self._ar_server_write():
+                    assessment.write(assessment._read_behaviour())
         return True
 
     # ------------------------------------------------------------------
@@ -520,11 +536,6 @@ class ArCreditAssessment(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    def _check_decision_vals(self, vals):
-        """Only a credit manager decides: refuse a decision written by anyone else."""
-        if vals.get("state") in ("approved", "rejected") or any(vals.get(f) for f in DECISION_FIELDS):
-            self._check_credit_manager()
-
     @api.model
     def _prepare_create_vals(self, vals):
         """Rate the commercial entity and take the weights of the assessment's company."""
@@ -539,14 +550,11 @@ class ArCreditAssessment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_decision_vals(vals)
         assessments = super().create([self._prepare_create_vals(vals) for vals in vals_list])
         assessments.filtered(lambda a: a.state != "approved").action_compute_behaviour()
         return assessments
 
     def write(self, vals):
-        self._check_decision_vals(vals)
         if LOCKED_FIELDS.intersection(vals) and "approved" in self.mapped("state"):
             raise UserError(
                 self.env._("An approved assessment cannot be changed: create a new assessment instead.")
@@ -569,6 +577,13 @@ class ArCreditAssessment(models.Model):
         """Send the assessment for approval; the approved limit and terms default to the recommended ones."""
         self._check_state("draft")
         for assessment in self:
+            with self._ar_server_write():
+                assessment._write_submitted()
+        return True
+
+    def _write_submitted(self):
+        """Submitted, with the recommended limit and terms unless others were entered."""
+        for assessment in self:
             assessment.write(
                 {
                     "state": "submitted",
@@ -578,19 +593,19 @@ class ArCreditAssessment(models.Model):
                     ).id,
                 }
             )
-        return True
 
     def action_approve(self):
         """Approve the assessment and apply its outcome to the customer (Credit Manager only)."""
         self._check_credit_manager()
         self._check_state("submitted")
-        self.write(
-            {
-                "state": "approved",
-                "approver_id": self.env.user.id,
-                "approval_date": self.env.company._ar_today(),
-            }
-        )
+        with self._ar_server_write():
+            self.write(
+                {
+                    "state": "approved",
+                    "approver_id": self.env.user.id,
+                    "approval_date": self.env.company._ar_today(),
+                }
+            )
         for assessment in self.sorted(lambda a: (a.date, a.id)):
             assessment._apply_to_partner()
         return True
@@ -606,19 +621,21 @@ class ArCreditAssessment(models.Model):
                         "Give the reason for rejecting %(assessment)s.", assessment=assessment.display_name
                     )
                 )
-        self.write(
-            {
-                "state": "rejected",
-                "approver_id": self.env.user.id,
-                "approval_date": self.env.company._ar_today(),
-            }
-        )
+        with self._ar_server_write():
+            self.write(
+                {
+                    "state": "rejected",
+                    "approver_id": self.env.user.id,
+                    "approval_date": self.env.company._ar_today(),
+                }
+            )
         return True
 
     def action_reset_to_draft(self):
         """Bring a submitted or rejected assessment back to draft to rework it."""
         self._check_state("submitted", "rejected")
-        self.write({"state": "draft", "approver_id": False, "approval_date": False})
+        with self._ar_server_write():
+            self.write({"state": "draft", "approver_id": False, "approval_date": False})
         return True
 
     def _apply_to_partner(self):

@@ -7,9 +7,19 @@ from odoo.tools import format_amount, format_date
 from .insolvency_rules import ACTIVE_STATES, check_amounts, expected_dividend, expected_loss
 
 MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
-#: Fields set by the case's actions only (opening, filing, closing).
+#: Fields set by the case's actions only (opening, filing, closing), and the figures computed from
+#: them; guarded by ``ar.server.fields.mixin``.
 ACTION_FIELDS = frozenset(
-    {"state", "amount_receivable", "hold_set_by_case", "stop_set_by_case", "date_closed", "closed_by_id"}
+    {
+        "state",
+        "amount_receivable",
+        "hold_set_by_case",
+        "stop_set_by_case",
+        "date_closed",
+        "closed_by_id",
+        "amount_expected",
+        "amount_expected_loss",
+    }
 )
 
 
@@ -25,9 +35,10 @@ class ArInsolvencyCase(models.Model):
 
     _name = "ar.insolvency.case"
     _description = "Customer Insolvency Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_opening desc, id desc"
     _check_company_auto = True
+    _ar_server_fields = tuple(sorted(ACTION_FIELDS))
 
     name = fields.Char(string="Reference", required=True, default="/", copy=False, readonly=True)
     partner_id = fields.Many2one(
@@ -200,16 +211,12 @@ class ArInsolvencyCase(models.Model):
     def create(self, vals_list):
         self._check_credit_manager()
         for vals in vals_list:
-            if ACTION_FIELDS.intersection(vals) and not self.env.su:
-                raise AccessError(self.env._("The state of an insolvency case is set by its actions only."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("ar.insolvency.case") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_credit_manager()
-        if ACTION_FIELDS.intersection(vals) and not self.env.su:
-            raise AccessError(self.env._("The state of an insolvency case is set by its actions only."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -270,7 +277,8 @@ class ArInsolvencyCase(models.Model):
             case_vals["stop_set_by_case"] = True
         if partner_vals:
             partner.write(partner_vals)
-        self.sudo().write(case_vals)
+        with self._ar_server_write():
+            self.sudo().write(case_vals)
         self._post_both(self._opening_message(case_vals))
 
     def _opening_message(self, case_vals):
@@ -317,7 +325,8 @@ class ArInsolvencyCase(models.Model):
             if not case.amount_claim:
                 vals["amount_claim"] = case.amount_receivable
             case.write(vals)
-            case.sudo().write({"state": "claim_filed"})
+            with self._ar_server_write():
+                case.sudo().write({"state": "claim_filed"})
         return True
 
     def action_close(self):
@@ -338,9 +347,14 @@ class ArInsolvencyCase(models.Model):
                 raise UserError(self.env._("%(case)s: give the closing reason first.", case=case.name))
             was_active = case.state in ACTIVE_STATES
             lifted = case._lift() if was_active else []
-            case.sudo().write(
-                {"state": state, "date_closed": self.env.company._ar_today(), "closed_by_id": self.env.uid}
-            )
+            with self._ar_server_write():
+                case.sudo().write(
+                    {
+                        "state": state,
+                        "date_closed": self.env.company._ar_today(),
+                        "closed_by_id": self.env.uid,
+                    }
+                )
             label = self.env._("closed") if state == "closed" else self.env._("cancelled")
             lines = [
                 self.env._(

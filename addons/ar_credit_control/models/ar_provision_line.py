@@ -6,8 +6,25 @@ class ArProvisionLine(models.Model):
 
     _name = "ar.provision.line"
     _description = "Provision Line"
+    _inherit = ["ar.server.fields.mixin"]
     _order = "run_id, partner_id, bucket_index"
     _check_company_auto = True
+    #: A line documents the run's computation: made, changed and dropped by the run only.
+    _ar_server_fields = (
+        "run_id",
+        "company_id",
+        "date",
+        "state",
+        "partner_id",
+        "matrix_line_id",
+        "bucket_index",
+        "bucket",
+        "amount",
+        "rate",
+        "provision",
+        "arithmetic",
+    )
+    _ar_server_unlink = True
 
     run_id = fields.Many2one("ar.provision.run", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)

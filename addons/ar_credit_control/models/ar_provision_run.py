@@ -12,9 +12,22 @@ class ArProvisionRun(models.Model):
 
     _name = "ar.provision.run"
     _description = "Provision Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread"]
     _check_company_auto = True
     _order = "date desc, id desc"
+    #: Computed and posted by the run's actions only (see ``ar.server.fields.mixin``).
+    _ar_server_fields = (
+        "name",
+        "state",
+        "line_ids",
+        "total_amount",
+        "total_provision",
+        "previous_run_id",
+        "previous_provision",
+        "difference",
+        "move_id",
+        "reversal_move_id",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     date = fields.Date(
@@ -81,6 +94,10 @@ class ArProvisionRun(models.Model):
         """Store the previous posted run and the difference from it."""
         self.ensure_one()
         previous = self._last_posted()
+        with self._ar_server_write():
+            self._write_difference(previous)
+
+    def _write_difference(self, previous):
         self.write(
             {
                 "previous_run_id": previous.id,
@@ -128,6 +145,13 @@ class ArProvisionRun(models.Model):
                 raise UserError(self.env._("Only draft or computed provision runs can be computed."))
             if run.matrix_id.company_id != run.company_id:
                 raise UserError(self.env._("The provision matrix belongs to another company."))
+            with self._ar_server_write("ar.provision.line"):
+                run._compute_lines()
+        return True
+
+    def _compute_lines(self):
+        """Replace the lines and totals of the run (server write, checks done by the caller)."""
+        for run in self:
             run.line_ids.unlink()
             self.env["ar.provision.line"].create(run._line_values())
             totals = self.env["ar.provision.line"]._read_group(
@@ -141,7 +165,6 @@ class ArProvisionRun(models.Model):
                 }
             )
             run._set_difference()
-        return True
 
     def _lock_company(self):
         """Serialise the postings and reversals of a company.
@@ -219,7 +242,8 @@ class ArProvisionRun(models.Model):
                 move = self.env["account.move"].create(run._move_values())
                 move.action_post()
                 values["move_id"] = move.id
-            run.write(values)
+            with self._ar_server_write():
+                run.write(values)
             run._post_message()
         return True
 
@@ -260,7 +284,8 @@ class ArProvisionRun(models.Model):
                     [{"date": run.date, "ref": self.env._("Reversal of %(name)s", name=run.name)}],
                     cancel=True,
                 ).id
-            run.write(values)
+            with self._ar_server_write():
+                run.write(values)
             run.message_post(body=self.env._("Provision entry reversed."))
         return True
 
@@ -277,8 +302,9 @@ class ArProvisionRun(models.Model):
         for run in self:
             if run.state != "computed":
                 raise UserError(self.env._("Only computed provision runs can be reset to draft."))
-            run.line_ids.unlink()
-            run.write({"state": "draft", "total_amount": 0.0, "total_provision": 0.0, "difference": 0.0})
+            with self._ar_server_write("ar.provision.line"):
+                run.line_ids.unlink()
+                run.write({"state": "draft", "total_amount": 0.0, "total_provision": 0.0, "difference": 0.0})
         return True
 
     def unlink(self):

@@ -9,7 +9,8 @@ from .write_off_rules import needs_second_approval
 
 APPROVAL_ACTIVITY = "ar_credit_control.mail_activity_write_off_approval"
 
-#: Fields only the workflow changes (through sudo, after its own checks).
+#: Fields only the workflow changes (in ``_ar_server_write``, after its own checks; see
+#: ``ar.server.fields.mixin``): a write-off is made by the wizard and moved by its buttons.
 WORKFLOW_FIELDS = frozenset(
     {
         "name",
@@ -27,6 +28,8 @@ WORKFLOW_FIELDS = frozenset(
         "decision_date",
         "move_id",
         "recovery_ids",
+        "amount_total",
+        "recovered_amount",
     }
 )
 
@@ -36,9 +39,10 @@ class ArWriteOff(models.Model):
 
     _name = "ar.write.off"
     _description = "Bad-Debt Write-off"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    _ar_server_fields = tuple(sorted(WORKFLOW_FIELDS))
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -171,10 +175,10 @@ class ArWriteOff(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        """The workflow fields are guarded by ``ar.server.fields.mixin``; the rejection reason
+        is written by a credit manager while the write-off waits for a decision."""
         if not self.env.su:
             self._check_manager()
-            if WORKFLOW_FIELDS.intersection(vals):
-                raise UserError(self.env._("Write-offs change only through their buttons."))
             if "reject_reason" in vals:
                 self._check_state("to_approve")
         return super().write(vals)
@@ -263,7 +267,12 @@ class ArWriteOff(models.Model):
         self._lock()
         self._check_state("draft")
         # checked above; the accounting reads and writes below need no accounting rights
-        for write_off in self.sudo():
+        with self._ar_server_write():
+            self.sudo()._submit()
+        return True
+
+    def _submit(self):
+        for write_off in self:
             write_off._check_ready()
             threshold = write_off.company_id.ar_write_off_threshold
             required = needs_second_approval(
@@ -283,14 +292,18 @@ class ArWriteOff(models.Model):
                 write_off._request_approval()
             else:
                 write_off._post_write_off()
-        return True
 
     def action_approve(self):
         """Approve and post a write-off above the threshold (a credit manager other than the requester)."""
         self._check_manager()
         self._lock()
         self._check_state("to_approve")
-        for write_off in self.sudo():
+        with self._ar_server_write():
+            self.sudo()._approve()
+        return True
+
+    def _approve(self):
+        for write_off in self:
             if write_off.requested_by_id == self.env.user:
                 raise UserError(
                     self.env._(
@@ -302,7 +315,6 @@ class ArWriteOff(models.Model):
             write_off.write({"decided_by_id": self.env.user.id, "decision_date": fields.Datetime.now()})
             write_off._post_write_off()
             write_off.activity_feedback([APPROVAL_ACTIVITY], feedback=self.env._("Approved"))
-        return True
 
     def action_reject(self):
         """Reject a write-off waiting for approval; the rejection reason is mandatory."""
@@ -317,13 +329,14 @@ class ArWriteOff(models.Model):
                     )
                 )
         for write_off in self.sudo():
-            write_off.write(
-                {
-                    "state": "rejected",
-                    "decided_by_id": self.env.user.id,
-                    "decision_date": fields.Datetime.now(),
-                }
-            )
+            with self._ar_server_write():
+                write_off.write(
+                    {
+                        "state": "rejected",
+                        "decided_by_id": self.env.user.id,
+                        "decision_date": fields.Datetime.now(),
+                    }
+                )
             write_off._post_summary(self.env._("Write-off rejected"), write_off.reject_reason)
             write_off.activity_feedback([APPROVAL_ACTIVITY], feedback=write_off.reject_reason)
         return True
@@ -333,7 +346,8 @@ class ArWriteOff(models.Model):
         self._check_manager()
         self._lock()
         self._check_state("draft", "to_approve")
-        self.sudo().write({"state": "cancelled"})
+        with self._ar_server_write():
+            self.sudo().write({"state": "cancelled"})
         self.sudo().activity_unlink([APPROVAL_ACTIVITY])
         return True
 
@@ -470,6 +484,10 @@ class ArWriteOff(models.Model):
     def _ar_new_write_off(self, partner, invoices, reason, date):
         """Create a draft write-off of ``invoices`` (checks done by the caller)."""
         self._check_manager()
+        with self._ar_server_write():
+            return self._create_write_off(partner, invoices, reason, date)
+
+    def _create_write_off(self, partner, invoices, reason, date):
         return (
             self.sudo()
             .create(

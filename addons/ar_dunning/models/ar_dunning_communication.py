@@ -26,8 +26,30 @@ class ArDunningCommunication(models.Model):
 
     _name = "ar.dunning.communication"
     _description = "Dunning Communication"
+    _inherit = ["ar.server.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    #: Every stored field: a communication is made and executed by the dunning only
+    #: (see ``ar.server.fields.mixin``); a collector reviews it through its actions.
+    _ar_server_fields = (
+        "run_id",
+        "partner_id",
+        "contact_id",
+        "company_id",
+        "policy_id",
+        "level_id",
+        "date",
+        "move_ids",
+        "amount_due",
+        "state",
+        "auto",
+        "error",
+        "sent_date",
+        "mail_id",
+        "letter_attachment_id",
+        "activity_user_id",
+        "fee_move_id",
+    )
 
     name = fields.Char(compute="_compute_name")
     run_id = fields.Many2one(
@@ -131,6 +153,10 @@ class ArDunningCommunication(models.Model):
         ]
         if self.search_count(key):
             return self
+        with self._ar_server_write():
+            return self._create_escalation(partner, company, policy, following, moves, date)
+
+    def _create_escalation(self, partner, company, policy, following, moves, date):
         comm = self.create(
             {
                 "partner_id": partner.id,
@@ -155,21 +181,24 @@ class ArDunningCommunication(models.Model):
     def action_execute(self):
         """Carry out the level's actions of each pending (or failed) communication."""
         todo = self.filtered(lambda c: c.state in (*PENDING_STATES, "failed"))
-        for comm in todo:
-            comm.contact_id = comm.partner_id._ar_dunning_contact()
-        todo._execute()
+        with self._ar_server_write():
+            for comm in todo:
+                comm.contact_id = comm.partner_id._ar_dunning_contact()
+            todo._execute()
         return True
 
     def action_cancel(self):
         """Drop pending communications: nothing is sent, invoices keep their level."""
-        self.filtered(lambda c: c.state in (*PENDING_STATES, "failed")).write({"state": "cancelled"})
+        with self._ar_server_write():
+            self.filtered(lambda c: c.state in (*PENDING_STATES, "failed")).write({"state": "cancelled"})
         return True
 
     def action_reset(self):
         """Put a cancelled or failed communication back for review."""
-        self.filtered(lambda c: c.state in ("cancelled", "failed")).write(
-            {"state": "to_send", "error": False}
-        )
+        with self._ar_server_write():
+            self.filtered(lambda c: c.state in ("cancelled", "failed")).write(
+                {"state": "to_send", "error": False}
+            )
         return True
 
     # ------------------------------------------------------------------

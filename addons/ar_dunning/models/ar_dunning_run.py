@@ -60,8 +60,20 @@ class ArDunningRun(models.Model):
 
     _name = "ar.dunning.run"
     _description = "Dunning Run"
+    _inherit = ["ar.server.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    #: What the run did, written by the run only (see ``ar.server.fields.mixin``).
+    _ar_server_fields = (
+        "state",
+        "customer_count",
+        "processed_count",
+        "communication_count",
+        "sent_count",
+        "review_count",
+        "failed_count",
+        "log",
+    )
 
     name = fields.Char(compute="_compute_name")
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
@@ -173,6 +185,10 @@ class ArDunningRun(models.Model):
         self.ensure_one()
         if self.state == "done":
             return
+        with self._ar_server_write("ar.dunning.communication"):
+            self._execute_batches()
+
+    def _execute_batches(self):
         partner_ids = self._retry_serialization(self._prepare)
         for batch in split_every(self.batch_size or 200, partner_ids):
             self._retry_serialization(lambda batch=list(batch): self._process_batch_and_commit(batch))

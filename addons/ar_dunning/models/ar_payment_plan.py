@@ -15,9 +15,13 @@ class ArPaymentPlan(models.Model):
 
     _name = "ar.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread"]
     _order = "start_date desc, id desc"
     _check_company_auto = True
+    #: Decided by the plan's actions and the daily check (see ``ar.server.fields.mixin``).
+    _ar_server_fields = ("state", "residual_at_start", "total_amount")
+    #: What the customer agreed to: frozen once the plan is active.
+    _ar_agreed_fields = frozenset({"partner_id", "company_id", "move_ids", "start_date", "installment_ids"})
 
     name = fields.Char(required=True, default=lambda self: self.env._("Payment plan"), tracking=True)
     partner_id = fields.Many2one(
@@ -85,32 +89,62 @@ class ArPaymentPlan(models.Model):
                 )
             plan.installment_ids = commands
 
+    def write(self, vals):
+        """What the customer agreed to (invoices, installments, dates) changes only while in draft."""
+        if self._ar_agreed_fields.intersection(vals) and not self._ar_server_writing():
+            self._check_draft()
+        return super().write(vals)
+
+    def _check_draft(self):
+        """UserError unless every plan is still a draft (the agreed terms are frozen after that)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(plan)s is no longer a draft: its invoices and installments cannot change.",
+                        plan=plan.display_name,
+                    )
+                )
+
     def action_activate(self):
-        """Start the plan: its invoices leave the dunning while the installments are paid."""
+        """Start the plan: its invoices leave the dunning while the installments are paid.
+
+        Only a draft plan whose installments add up to its invoices' open
+        balance starts; the state and that balance are written by the server.
+        """
+        self._check_draft()
         for plan in self:
             if not plan.installment_ids:
                 raise UserError(self.env._("Add the installments of the plan first."))
             balance = sum(plan.move_ids.mapped("amount_residual_signed"))
             plan._check_installments_match(balance)
-            plan.write({"state": "active", "residual_at_start": balance})
+            with self._ar_server_write():
+                plan.write({"state": "active", "residual_at_start": balance})
 
     def _check_installments_match(self, balance):
         """Refuse a plan whose installments do not add up to its invoices' open ``balance``."""
         self.ensure_one()
-        if float_compare(self.total_amount, balance, precision_rounding=self.currency_id.rounding):
+        total = sum(self.installment_ids.mapped("amount"))  # never the stored total a client could forge
+        if float_compare(total, balance, precision_rounding=self.currency_id.rounding):
             raise UserError(
                 self.env._(
                     "The installments of %(plan)s add up to %(total)s, but its invoices' open balance "
                     "is %(balance)s: adjust the installments (or generate them again).",
                     plan=self.name,
-                    total=format_amount(self.env, self.total_amount, self.currency_id),
+                    total=format_amount(self.env, total, self.currency_id),
                     balance=format_amount(self.env, balance, self.currency_id),
                 )
             )
 
     def action_cancel(self):
-        """Give up the plan: its invoices return to the dunning."""
-        self.write({"state": "broken"})
+        """Give up a draft or active plan: its invoices return to the dunning."""
+        for plan in self:
+            if plan.state not in ("draft", "active"):
+                raise UserError(
+                    self.env._("%(plan)s is already completed or broken.", plan=plan.display_name)
+                )
+        with self._ar_server_write():
+            self.write({"state": "broken"})
 
     @api.model
     def _cron_check(self, today=None):
@@ -118,6 +152,11 @@ class ArPaymentPlan(models.Model):
         self.search([("state", "=", "active")])._check(today)
 
     def _check(self, today=None):
+        """Complete or break each active plan (the server's own decision)."""
+        with self._ar_server_write():
+            self._check_plans(today)
+
+    def _check_plans(self, today):
         for plan in self:
             today_ = today or fields.Date.context_today(plan)
             rounding = plan.currency_id.rounding

@@ -16,6 +16,27 @@ class ArPaymentPlanInstallment(models.Model):
     amount = fields.Monetary(required=True)
     paid = fields.Boolean(compute="_compute_paid", help="Covered by the payments received on the plan.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["ar.payment.plan"].browse(
+            {vals.get("plan_id") for vals in vals_list} - {None, False}
+        )
+        plans._check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """An active plan's installments are what the customer agreed to: frozen (see the plan)."""
+        plans = self.plan_id
+        if vals.get("plan_id"):
+            plans |= plans.browse(vals["plan_id"])
+        plans._check_draft()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_plan(self):
+        """Deleting an installment changes the plan's total: only while the plan is a draft."""
+        self.plan_id.exists()._check_draft()
+
     @api.depends("plan_id.paid_amount", "amount", "date")
     def _compute_paid(self):
         for installment in self:

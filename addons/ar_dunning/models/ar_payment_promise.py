@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_date
 
 
@@ -14,8 +14,10 @@ class ArPaymentPromise(models.Model):
 
     _name = "ar.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread"]
     _order = "date desc, id desc"
+    #: Decided by the server (see ``ar.server.fields.mixin``): the recorder is the user who recorded it.
+    _ar_server_fields = ("state", "residual_at_promise", "user_id")
     _rec_name = "partner_id"
     _check_company_auto = True
 
@@ -56,7 +58,9 @@ class ArPaymentPromise(models.Model):
         tracking=True,
         readonly=True,
     )
-    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
+    )
     note = fields.Text()
 
     @api.depends("move_ids.amount_residual_signed", "residual_at_promise")
@@ -87,7 +91,28 @@ class ArPaymentPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
-        for promise in promises:
+        with self._ar_server_write():
+            promises._set_open_amount()
+        return promises
+
+    def write(self, vals):
+        """The customer and invoices of a promise are fixed when it is made.
+
+        Its open amount then is the base the payments are measured against;
+        changing them afterwards would make a promise kept without a payment.
+        """
+        if {"partner_id", "company_id", "move_ids"}.intersection(vals) and not self._ar_server_writing():
+            raise UserError(
+                self.env._(
+                    "The customer and invoices of a promise to pay are fixed when it is made: "
+                    "record a new promise instead."
+                )
+            )
+        return super().write(vals)
+
+    def _set_open_amount(self):
+        """Every open invoice of the customer when none is named; the open amount when promised."""
+        for promise in self:
             if not promise.move_ids:
                 promise.move_ids = self.env["account.move"].search(
                     [
@@ -99,7 +124,6 @@ class ArPaymentPromise(models.Model):
                     ]
                 )
             promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual_signed"))
-        return promises
 
     @api.model
     def _cron_check(self, today=None):
@@ -108,6 +132,11 @@ class ArPaymentPromise(models.Model):
         promises._check(today)
 
     def _check(self, today=None):
+        """Mark each open promise kept or broken (the server's own decision)."""
+        with self._ar_server_write():
+            self._check_promises(today)
+
+    def _check_promises(self, today):
         for promise in self:
             today_ = today or fields.Date.context_today(promise)
             paid = float_compare(

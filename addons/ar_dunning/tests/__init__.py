@@ -15,3 +15,4 @@ from . import test_data_quality
 from . import test_payment_risk_worklist
 from . import test_promise_plan_input
 from . import test_company_rights
+from . import test_server_fields

@@ -16,7 +16,12 @@ class TestDunningActions(ArDunningCommon):
     def _comm(self, level, partner=None, amount=1000, days_overdue=None):
         partner = partner or self._debtor()
         invoice = self._invoice(partner, amount, days_overdue=days_overdue or level.days + 1)
-        return self.env["ar.dunning.communication"].create(
+        Communication = self.env["ar.dunning.communication"]
+        with Communication._ar_server_write():  # as the dunning run makes it
+            return self._create_comm(Communication, level, partner, invoice, amount)
+
+    def _create_comm(self, Communication, level, partner, invoice, amount):
+        return Communication.create(
             {
                 "partner_id": partner.id,
                 "contact_id": partner._ar_dunning_contact().id,

@@ -117,7 +117,7 @@ class TestDunningRun(ArDunningCommon):
         debtor = self._debtor()
         self._invoice(debtor, 500, days_overdue=10)
         comm = self._comms(debtor) or self._run() and self._comms(debtor)
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), comm._ar_server_write():
             comm.copy({"run_id": False})
             self.env.flush_all()
 

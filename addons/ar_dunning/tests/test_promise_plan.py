@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ArDunningCommon
@@ -74,3 +75,32 @@ class TestPromisePlan(ArDunningCommon):
         self._pay(invoice, 400)
         self.env["ar.payment.plan"]._cron_check()
         self.assertEqual(plan.state, "done")
+
+    def test_payment_plan_terms_frozen_once_active(self):
+        """Activation checks the installments add up; then the agreed terms and the state are the server's."""
+        debtor = self._debtor()
+        invoice = self._invoice(debtor, 900, days_overdue=10)
+        plan = self.env["ar.payment.plan"].create(
+            {"partner_id": debtor.id, "move_ids": [(6, 0, invoice.ids)], "installment_count": 3}
+        )
+        plan.action_generate_installments()
+        plan.installment_ids[0].amount = 100
+        with self.assertRaisesRegex(UserError, "add up to"):
+            plan.action_activate()
+        plan.action_generate_installments()
+        plan.action_activate()
+        first = plan.installment_ids[0]
+        for change in (
+            lambda: first.write({"amount": 900}),
+            lambda: first.unlink(),
+            lambda: plan.write({"installment_ids": [(0, 0, {"date": self.today, "amount": 1})]}),
+            lambda: plan.write({"move_ids": [(5,)]}),
+        ):
+            with self.assertRaisesRegex(UserError, "no longer a draft"):
+                change()
+        with self.assertRaisesRegex(UserError, r"\(state\)"):
+            plan.write({"state": "done"})
+        self.assertRecordValues(plan, [{"state": "active", "total_amount": 900, "residual_at_start": 900}])
+        plan.action_cancel()
+        with self.assertRaisesRegex(UserError, "already completed or broken"):
+            plan.action_cancel()

@@ -62,8 +62,15 @@ class ArInsolvencyCase(models.Model):
         )
 
     def _prepare_insurance_claim(self):
-        """Prepare the insurer notification and a draft claim for the insured receivables, if any."""
+        """Prepare the insurer notification and a draft claim for the insured receivables, if any.
+
+        The case's link on both is the server's (``ar.server.fields.mixin``).
+        """
         self.ensure_one()
+        with self.env["ar.insurance.claim"]._ar_server_write("ar.insurance.notification"):
+            self._prepare_insurance_documents()
+
+    def _prepare_insurance_documents(self):
         policy = self.env["ar.insurance.policy"]._policy_for(
             self.partner_id, self.company_id, self.date_opening
         )

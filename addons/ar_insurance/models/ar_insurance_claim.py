@@ -10,9 +10,19 @@ class ArInsuranceClaim(models.Model):
 
     _name = "ar.insurance.claim"
     _description = "Credit Insurance Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    #: The insurer's steps recorded by the actions, and the figures computed by the server
+    #: (see ``ar.server.fields.mixin``).
+    _ar_server_fields = (
+        "state",
+        "expected_indemnity",
+        "recovered_amount",
+        "returned_amount",
+        "owed_to_insurer",
+        "insolvency_case_id",
+    )
 
     name = fields.Char(required=True, default="/", copy=False, readonly=True, tracking=True)
     policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
@@ -68,6 +78,7 @@ class ArInsuranceClaim(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -190,34 +201,57 @@ class ArInsuranceClaim(models.Model):
                 )
             )
 
+    def _check_state(self, *states):
+        """UserError unless every claim is in one of ``states`` (the step follows the previous one)."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for claim in self:
+            if claim.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Claim %(name)s is %(state)s: this step is not possible now.",
+                        name=claim.name,
+                        state=labels[claim.state],
+                    )
+                )
+
     def action_file(self):
         """File the claim with the insurer (today unless a filing date is set)."""
+        self._check_state("draft")
         today = fields.Date.context_today(self)
         for claim in self:
             filing_date = claim.filing_date or today
             claim._check_filing(filing_date)
-            claim.write({"state": "filed", "filing_date": filing_date})
+            with self._ar_server_write():
+                claim.write({"state": "filed", "filing_date": filing_date})
 
     def action_accept(self):
-        """The insurer accepts the claim."""
-        self.write({"state": "accepted"})
+        """The insurer accepts a filed claim."""
+        self._check_state("filed")
+        with self._ar_server_write():
+            self.write({"state": "accepted"})
 
     def action_paid(self):
         """The insurer paid the indemnity (the expected one unless an amount was entered)."""
+        self._check_state("filed", "accepted")
         today = fields.Date.context_today(self)
         for claim in self:
-            claim.write(
-                {
-                    "state": "paid",
-                    "amount_received": claim.amount_received or claim.expected_indemnity,
-                    "date_paid": claim.date_paid or today,
-                }
-            )
+            with self._ar_server_write():
+                claim.write(
+                    {
+                        "state": "paid",
+                        "amount_received": claim.amount_received or claim.expected_indemnity,
+                        "date_paid": claim.date_paid or today,
+                    }
+                )
 
     def action_reject(self):
-        """The insurer rejects the claim."""
-        self.write({"state": "rejected"})
+        """The insurer rejects a filed or accepted claim."""
+        self._check_state("filed", "accepted")
+        with self._ar_server_write():
+            self.write({"state": "rejected"})
 
     def action_draft(self):
-        """Back to draft."""
-        self.write({"state": "draft"})
+        """Back to draft (a claim filed or rejected by mistake)."""
+        self._check_state("filed", "rejected")
+        with self._ar_server_write():
+            self.write({"state": "draft"})

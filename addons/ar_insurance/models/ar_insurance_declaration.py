@@ -16,7 +16,9 @@ class ArInsuranceDeclaration(models.Model):
 
     _name = "ar.insurance.declaration"
     _description = "Credit Insurance Turnover Declaration"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    #: Computed by the server from the books and submitted by the action (see ``ar.server.fields.mixin``).
+    _ar_server_fields = ("state", "line_ids", "turnover", "premium", "invoice_count")
     _order = "date_from desc, id desc"
 
     policy_id = fields.Many2one("ar.insurance.policy", required=True, index=True, tracking=True)
@@ -131,16 +133,19 @@ class ArInsuranceDeclaration(models.Model):
                         }
                     )
                 )
-            declaration.line_ids = commands
+            with self._ar_server_write("ar.insurance.declaration.line"):
+                declaration.line_ids = commands
         return True
 
     def action_submit(self):
         """Mark the declaration as sent to the insurer."""
-        self.write({"state": "submitted"})
+        with self._ar_server_write():
+            self.write({"state": "submitted"})
 
     def action_draft(self):
         """Back to draft."""
-        self.write({"state": "draft"})
+        with self._ar_server_write():
+            self.write({"state": "draft"})
 
     # ------------------------------------------------------------------
     # XLSX export

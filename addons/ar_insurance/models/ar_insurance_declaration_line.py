@@ -8,6 +8,18 @@ class ArInsuranceDeclarationLine(models.Model):
     _description = "Credit Insurance Declaration Line"
     _order = "declaration_id, partner_id"
     _check_company_auto = True
+    _inherit = ["ar.server.fields.mixin"]
+    #: Computed by the declaration's action only (see ``ar.server.fields.mixin``).
+    _ar_server_fields = (
+        "declaration_id",
+        "company_id",
+        "partner_id",
+        "country_id",
+        "invoice_count",
+        "turnover",
+        "premium",
+    )
+    _ar_server_unlink = True
 
     declaration_id = fields.Many2one(
         "ar.insurance.declaration", required=True, index=True, ondelete="cascade"

@@ -12,7 +12,10 @@ class ArInsuranceLimit(models.Model):
 
     _name = "ar.insurance.limit"
     _description = "Credit Insurance Buyer Limit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    #: The insurer's decision, recorded by the actions (see ``ar.server.fields.mixin``); the granted
+    #: amount is typed from the insurer's letter and applied by approving or reducing.
+    _ar_server_fields = ("state", "decision_date")
     _order = "request_date desc, id desc"
     _check_company_auto = True
 
@@ -43,11 +46,12 @@ class ArInsuranceLimit(models.Model):
         ],
         default="requested",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
     granted_amount = fields.Monetary(tracking=True)
-    decision_date = fields.Date(tracking=True)
+    decision_date = fields.Date(tracking=True, readonly=True)
     valid_until = fields.Date(
         tracking=True, help="Last day of validity of the decision; open-ended when empty."
     )
@@ -138,7 +142,8 @@ class ArInsuranceLimit(models.Model):
             vals = {"state": state, "decision_date": today}
             if granted is not None:
                 vals["granted_amount"] = granted(limit)
-            limit.write(vals)
+            with self._ar_server_write():
+                limit.write(vals)
 
     def action_approve(self):
         """The insurer grants the requested amount, or the part of it entered as granted."""
@@ -161,4 +166,5 @@ class ArInsuranceLimit(models.Model):
 
     def action_reset(self):
         """Back to requested, e.g. to ask for a new amount."""
-        self.write({"state": "requested", "decision_date": False})
+        with self._ar_server_write():
+            self.write({"state": "requested", "decision_date": False})

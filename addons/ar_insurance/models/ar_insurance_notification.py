@@ -22,7 +22,9 @@ class ArInsuranceNotification(models.Model):
 
     _name = "ar.insurance.notification"
     _description = "Credit Insurance Overdue Notification"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    #: Set by the actions and the daily run, or computed (see ``ar.server.fields.mixin``).
+    _ar_server_fields = ("state", "deadline", "reminder_date", "claim_deadline", "insolvency_case_id")
     _order = "deadline, id"
     _check_company_auto = True
 
@@ -63,6 +65,7 @@ class ArInsuranceNotification(models.Model):
         ],
         default="to_notify",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -141,12 +144,19 @@ class ArInsuranceNotification(models.Model):
                         deadline=format_date(self.env, notification.deadline),
                     )
                 )
-            notification.write({"state": "notified", "date_sent": date_sent})
+            with self._ar_server_write():
+                notification.write({"state": "notified", "date_sent": date_sent})
             notification.activity_ids.action_feedback(feedback=self.env._("Notified to the insurer."))
 
     def action_reset(self):
         """Back to 'to notify' (e.g. a notification recorded by mistake)."""
-        self.write({"state": "to_notify", "date_sent": False})
+        for notification in self:
+            if notification.state != "notified":
+                raise UserError(
+                    self.env._("%(name)s was not notified: nothing to reset.", name=notification.display_name)
+                )
+        with self._ar_server_write():
+            self.write({"state": "to_notify", "date_sent": False})
 
     # ------------------------------------------------------------------
     # Daily run
@@ -156,7 +166,11 @@ class ArInsuranceNotification(models.Model):
     def _update_for_policy(self, policy):
         """Create or update the notifications of ``policy``, remind and mark lost covers."""
         today = fields.Date.context_today(self)
-        self = self.sudo()
+        with self._ar_server_write():
+            self.sudo()._update_notifications(policy, today)
+
+    @api.model
+    def _update_notifications(self, policy, today):
         overdue = (
             self.env["ar.insurance.receivable"]
             .sudo()

@@ -8,3 +8,4 @@ from . import test_declaration
 from . import test_security
 from . import test_dashboard
 from . import test_insolvency
+from . import test_server_fields

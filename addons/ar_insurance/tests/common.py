@@ -41,17 +41,19 @@ class ArInsuranceCommon(ArCreditCommon):
 
     @classmethod
     def _limit(cls, buyer, requested, granted=None, state="approved", policy=None, **vals):
-        """A buyer limit in ``state`` (granted = requested unless given)."""
-        return cls.env["ar.insurance.limit"].create(
-            {
-                "policy_id": (policy or cls.policy).id,
-                "partner_id": buyer.id,
-                "requested_amount": requested,
-                "granted_amount": requested if granted is None else granted,
-                "state": state,
-                **vals,
-            }
-        )
+        """A buyer limit in ``state`` (granted = requested unless given), recorded as by the server."""
+        Limit = cls.env["ar.insurance.limit"]
+        with Limit._ar_server_write():
+            return Limit.create(
+                {
+                    "policy_id": (policy or cls.policy).id,
+                    "partner_id": buyer.id,
+                    "requested_amount": requested,
+                    "granted_amount": requested if granted is None else granted,
+                    "state": state,
+                    **vals,
+                }
+            )
 
     @classmethod
     def _invoice_on(cls, partner, amount, invoice_date, due_date, currency=None, move_type="out_invoice"):

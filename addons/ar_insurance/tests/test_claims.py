@@ -21,17 +21,19 @@ class TestClaims(ArInsuranceCommon):
             cls.buyer, 25000, start + timedelta(days=10), start + timedelta(days=40)
         )
         cls.env["ar.insurance.receivable"]._refresh(cls.policy)
-        cls.notification = cls.env["ar.insurance.notification"].create(
-            {
-                "policy_id": cls.policy.id,
-                "partner_id": cls.buyer.id,
-                "move_ids": [Command.set(cls.invoices.ids)],
-                "oldest_due_date": start + timedelta(days=30),
-                "amount_overdue": 55000,
-                "date_sent": cls.today - timedelta(days=60),
-                "state": "notified",
-            }
-        )
+        Notification = cls.env["ar.insurance.notification"]
+        with Notification._ar_server_write():  # notified earlier (the state is the server's)
+            cls.notification = Notification.create(
+                {
+                    "policy_id": cls.policy.id,
+                    "partner_id": cls.buyer.id,
+                    "move_ids": [Command.set(cls.invoices.ids)],
+                    "oldest_due_date": start + timedelta(days=30),
+                    "amount_overdue": 55000,
+                    "date_sent": cls.today - timedelta(days=60),
+                    "state": "notified",
+                }
+            )
 
     def _claim(self, **vals):
         return self.env["ar.insurance.claim"].create(
@@ -98,3 +100,19 @@ class TestClaims(ArInsuranceCommon):
         with self.assertRaisesRegex(ValidationError, "above the insured cover"):
             claim.covered_amount = 60000
         self.assertEqual(claim.covered_amount, 40000)
+
+    def test_steps_follow_each_other(self):
+        """The insurer's steps are recorded in order; the state is never written directly."""
+        claim = self._claim()
+        for step in ("action_accept", "action_paid", "action_reject", "action_draft"):
+            with self.assertRaisesRegex(UserError, "this step is not possible now"):
+                getattr(claim, step)()
+        with self.assertRaisesRegex(UserError, r"\(state\)"):
+            claim.write({"state": "paid"})
+        self.assertEqual(claim.state, "draft")
+        claim.action_file()
+        with self.assertRaisesRegex(UserError, "this step is not possible now"):
+            claim.action_file()
+        claim.action_accept()
+        claim.action_paid()
+        self.assertEqual(claim.state, "paid")
