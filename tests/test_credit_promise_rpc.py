@@ -131,7 +131,7 @@ def test_a_release_is_the_servers_record(admin, rep, manager, company_id):
     }
     _refused(
         lambda: manager.execute("ar.credit.release", "create", forged),
-        "recorded by the server",
+        "set by the server",
         "odoo.exceptions.AccessError",
     )
     _refused(lambda: rep.execute("sale.order", "action_confirm", [order]))
@@ -149,7 +149,7 @@ def test_a_release_is_the_servers_record(admin, rep, manager, company_id):
     assert release["date"][:10] >= date.today().isoformat()
     _refused(
         lambda: manager.execute("ar.credit.release", "write", [release["id"]], {"order_amount": 1e9}),
-        "recorded by the server",
+        "set by the server",
         "odoo.exceptions.AccessError",
     )
     # the customer is put on hold after the release: the release no longer covers the order
@@ -158,7 +158,9 @@ def test_a_release_is_the_servers_record(admin, rep, manager, company_id):
     # ...nor once the hold is lifted: the release given before it was revoked
     admin.execute("res.partner", "write", [customer], {"credit_hold": False})
     _refused(lambda: rep.execute("sale.order", "action_confirm", [order]), "Over the credit limit")
-    [release] = admin.execute("ar.credit.release", "read", [release["id"]], ["revoked_date", "revoked_reason"])
+    [release] = admin.execute(
+        "ar.credit.release", "read", [release["id"]], ["revoked_date", "revoked_reason"]
+    )
     assert release["revoked_date"] and "credit hold" in release["revoked_reason"]
 
 

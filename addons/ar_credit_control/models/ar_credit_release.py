@@ -7,8 +7,9 @@ MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
 class ArCreditRelease(models.Model):
     """A credit manager's documented decision on an order the credit check blocked.
 
-    Written by the server only (``sale.order._ar_decide_release``): no client,
-    credit managers included, creates, changes or deletes one, so who
+    Written by the server only (``sale.order._ar_decide_release``, through
+    ``ar.server.fields.mixin``): no client, credit managers included,
+    creates, changes or deletes one, so who
     decided, when, for which amount and for which reasons is what the server
     recorded. A release covers the reasons it was given for, up to its
     amount, until it is revoked: putting the customer on credit hold or
@@ -17,7 +18,7 @@ class ArCreditRelease(models.Model):
 
     _name = "ar.credit.release"
     _description = "Credit Release Decision"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -46,40 +47,39 @@ class ArCreditRelease(models.Model):
     revoked_date = fields.Datetime(readonly=True, help="When the release stopped covering the order.")
     revoked_reason = fields.Char(readonly=True)
 
+    #: Every field: a decision is the server's record (see ``ar.server.fields.mixin``).
+    _ar_server_fields = (
+        "order_id",
+        "partner_id",
+        "company_id",
+        "reason_blocked",
+        "reason_codes",
+        "order_amount",
+        "exposure",
+        "credit_limit",
+        "amount_over_limit",
+        "decided_by_id",
+        "decision",
+        "reason",
+        "date",
+        "revoked_date",
+        "revoked_reason",
+    )
+    _ar_server_unlink = True
+
     @api.constrains("reason")
     def _check_reason(self):
         for release in self:
             if not (release.reason or "").strip():
                 raise ValidationError(self.env._("A release decision needs a reason."))
 
-    def _refuse_client(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Credit decisions are recorded by the server: a credit manager decides "
-                    "from the order (Credit Decision)."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._refuse_client()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._refuse_client()
-        return super().write(vals)
-
-    def unlink(self):
-        self._refuse_client()
-        return super().unlink()
-
     @api.model
     def _ar_record_decision(self, vals):
         """Create the decision of the current user now; decider and date are the server's."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
-        return self.sudo().create({**vals, "decided_by_id": self.env.uid, "date": fields.Datetime.now()})
+        with self._ar_server_write():
+            return self.sudo().create({**vals, "decided_by_id": self.env.uid, "date": fields.Datetime.now()})
 
     def _ar_covers(self, customer, codes, amount):
         """True when this decision releases ``customer``'s order for ``codes`` at ``amount``."""
@@ -104,7 +104,8 @@ class ArCreditRelease(models.Model):
             ]
         )
         if releases:
-            releases.write({"revoked_date": fields.Datetime.now(), "revoked_reason": reason})
+            with self._ar_server_write():
+                releases.write({"revoked_date": fields.Datetime.now(), "revoked_reason": reason})
             for order in releases.order_id:
                 order.message_post(
                     body=self.env._(

@@ -419,8 +419,11 @@ class ArDunningRun(models.Model):
             return
         company = self.company_id
         partners = self.env["res.partner"].with_company(company).browse(locked)
-        statuses = self.env["ar.dunning.customer"].search(
-            [("partner_id", "in", locked), ("company_id", "=", company.id)]
+        # the statuses are the run's record (no user writes them): written as the system
+        statuses = (
+            self.env["ar.dunning.customer"]
+            .sudo()
+            .search([("partner_id", "in", locked), ("company_id", "=", company.id)])
         )
         status_of = {status.partner_id.id: status for status in statuses}
         items = self._load_items(locked)
