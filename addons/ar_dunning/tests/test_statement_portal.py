@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -94,7 +97,7 @@ class TestStatementPortal(ArCreditHttpCommon):
         self.url_open(
             "/my/statement/promise",
             data={
-                "date": "2099-01-01",
+                "date": str(fields.Date.today() + timedelta(days=30)),
                 "amount": "300",
                 "move_ids": str(self.invoice_a.id),
                 "csrf_token": self._csrf(),
