@@ -152,10 +152,11 @@ class ArInputBoundsMixin(models.AbstractModel):
 
     def _ar_new_label(self, vals):
         """How a record being created is named in a message: its name if given, else its kind."""
+        kind = self.env["ir.model"]._get(self._name).name or self._description
         name = vals.get(self._rec_name) if self._rec_name else None
         if isinstance(name, str) and name:
-            return f"{self._description} {name[:60]}"
-        return self.env._("New %(kind)s", kind=self._description)
+            return f"{kind} {name[:60]}"
+        return self.env._("New %(kind)s", kind=kind)
 
     @api.model_create_multi
     def create(self, vals_list):

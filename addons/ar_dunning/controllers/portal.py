@@ -1,5 +1,5 @@
 from dateutil.relativedelta import relativedelta
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import Forbidden
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
@@ -117,9 +117,9 @@ class ArStatementPortal(CustomerPortal):
             date_from = input_rules.parse_date(date_from, today) or default_from
             date_to = input_rules.parse_date(date_to, today) or default_to
         except ValueError:
-            raise BadRequest(self._ar_date_error(today)) from None
+            return self._ar_form_error(self._ar_date_error(today))
         if date_from > date_to:
-            raise BadRequest(request.env._("The statement period starts after it ends."))
+            return self._ar_form_error(request.env._("The statement period starts after it ends."))
         pdf = self._ar_statement()._render_pdf(customer, date_from, date_to)
         filename = f"statement-{date_to}.pdf"
         return request.make_response(
