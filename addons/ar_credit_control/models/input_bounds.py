@@ -103,38 +103,33 @@ class ArInputBoundsMixin(models.AbstractModel):
     def _ar_bound_error(self, label, field, value, problem, limit):
         """The ValidationError for ``problem`` of ``value`` in ``field`` of the record ``label``."""
         _ = self.env._
-        args = {"record": label, "field": field._description_string(self.env), "limit": limit}
+        shown = f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else value
+        args = {
+            "record": label,
+            "field": field._description_string(self.env),
+            "value": shown,
+            "limit": f"{limit:,}" if limit else "",
+        }
         if problem == input_rules.NOT_FINITE:
-            message = _("%(record)s: %(field)s must be a finite number, not %(value)s.", value=value, **args)
+            message = _("%(record)s: %(field)s must be a finite number, not %(value)s.", **args)
         elif problem == input_rules.TOO_LARGE:
-            message = _(
-                "%(record)s: %(field)s of %(value)s is beyond the limit of %(limit)s.",
-                value=f"{value:g}",
-                **{**args, "limit": f"{limit:,}"},
-            )
+            message = _("%(record)s: %(field)s of %(value)s is beyond the limit of %(limit)s.", **args)
         elif problem in (input_rules.ABOVE_100, input_rules.NEGATIVE):
-            message = _(
-                "%(record)s: %(field)s is %(value)s %%; a percentage is between 0 and 100.",
-                value=f"{value:g}",
-                **args,
-            )
+            message = _("%(record)s: %(field)s is %(value)s %%; a percentage is between 0 and 100.", **args)
         elif problem == input_rules.DATE_OUT_OF_WINDOW:
             first, last = input_rules.date_window(self._ar_bounds_today())
+            args.update(first=format_date(self.env, first), last=format_date(self.env, last))
             message = _(
                 "%(record)s: %(field)s %(value)s is outside the accepted dates (%(first)s to %(last)s).",
-                value=value,
-                first=format_date(self.env, first),
-                last=format_date(self.env, last),
                 **args,
             )
         elif problem == input_rules.TOO_LONG:
+            args["length"] = f"{len(value):,}"
             message = _(
-                "%(record)s: %(field)s is %(length)s characters long; at most %(limit)s are accepted.",
-                length=f"{len(value):,}",
-                **{**args, "limit": f"{limit:,}"},
+                "%(record)s: %(field)s is %(length)s characters long; at most %(limit)s are accepted.", **args
             )
         else:
-            message = _("%(record)s: %(field)s is not valid (%(value)s).", value=value, **args)
+            message = _("%(record)s: %(field)s is not valid (%(value)s).", **args)
         return ValidationError(message)
 
     def _ar_check_bounds(self, vals, label):

@@ -214,11 +214,12 @@ class ArStatementPortal(CustomerPortal):
         except ValueError:
             amount = 0.0
         if amount is not None and amount <= 0:
+            largest = f"{input_rules.MAX_AMOUNT:,}"
             raise _FormError(
                 request.env._(
                     "Please type the amount as a positive number with at most two decimals, "
                     "such as 1250.50 (at most %(max)s).",
-                    max=f"{input_rules.MAX_AMOUNT:,}",
+                    max=largest,
                 )
             )
         return amount
