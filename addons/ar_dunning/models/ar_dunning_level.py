@@ -87,7 +87,7 @@ class ArDunningLevel(models.Model):
                     self.env._(
                         "Level %(level)s: give its number of days from the due date "
                         "(0 for the due date itself).",
-                        level=vals.get("name") or self.env._("(new)"),
+                        level=vals.get("name") or "",
                     )
                 )
         return super().create(vals_list)
