@@ -21,3 +21,6 @@ from . import ar_provision_run
 from . import ar_provision_line
 from . import ar_payment_risk_model
 from . import res_currency
+from . import input_bounds
+from . import input_bounds_models
+from . import res_partner_bounds

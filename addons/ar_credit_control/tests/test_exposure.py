@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -134,7 +138,8 @@ class TestExposure(ArCreditCommon):
         customer = self._customer(limit=1000)
         customer.write({"credit_limit_temp": 5000, "credit_limit_temp_until": self.today})
         self.assertEqual(customer.credit_limit_effective, 5000)
-        customer.credit_limit_temp_until = "2000-01-01"
-        self.assertEqual(customer.credit_limit_effective, 1000)
+        with freeze_time(self.today + timedelta(days=1)):  # the temporary limit has expired
+            customer.invalidate_recordset(["credit_limit_effective"])
+            self.assertEqual(customer.credit_limit_effective, 1000)
         with self.assertRaisesRegex(ValidationError, "expiry date"):
             customer.write({"credit_limit_temp_until": False})

@@ -2,9 +2,10 @@ from dateutil.relativedelta import relativedelta
 from werkzeug.exceptions import Forbidden
 
 from odoo import fields
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
-from odoo.tools import float_round
 
+from odoo.addons.ar_credit_control.models import input_rules
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 #: Communications a customer sees on the portal: the ones that went out.
@@ -62,6 +63,10 @@ class ArStatementPortal(CustomerPortal):
     @route("/my/statement", type="http", auth="user", website=True)
     def portal_my_statement(self, **kw):
         """Current balance, open items and aging of the customer."""
+        return self._ar_render_statement(message=kw.get("message"))
+
+    def _ar_render_statement(self, message=None, error=None, status=200):
+        """The statement page, with a success ``message`` code or the ``error`` of a refused form."""
         customer = self._ar_customer()
         today = fields.Date.context_today(request.env.user)
         statement = self._ar_statement()
@@ -78,10 +83,27 @@ class ArStatementPortal(CustomerPortal):
                 "items": items,
                 "moves": {move.id: move for move in moves},
                 "aging": statement._aging(customer, today, items=items),
-                "message": kw.get("message"),
+                "message": message,
+                "ar_error": error,
             }
         )
-        return request.render("ar_dunning.portal_my_statement", values)
+        return request.render("ar_dunning.portal_my_statement", values, status=status)
+
+    def _ar_form_error(self, error):
+        """A refused form: the statement page again with the reason, answered 400 (nothing written)."""
+        return self._ar_render_statement(error=error, status=400)
+
+    def _ar_create(self, model, vals, company):
+        """Create ``model`` in sudo; a value the model refuses is undone and raised as ``_FormError``.
+
+        The savepoint makes sure a record refused after its INSERT (by a
+        constraint) is not committed with the rest of the request.
+        """
+        try:
+            with request.env.cr.savepoint():
+                return request.env[model].sudo().with_company(company).create(vals)
+        except (ValidationError, UserError) as refused:
+            raise _FormError(refused.args[0]) from None
 
     @route("/my/statement/pdf", type="http", auth="user", website=True)
     def portal_my_statement_pdf(self, partner_id=None, date_from=None, date_to=None, **kw):
@@ -90,11 +112,14 @@ class ArStatementPortal(CustomerPortal):
         if partner_id and str(partner_id) != str(customer.id):
             raise Forbidden()
         default_from, default_to = self._ar_default_period()
+        today = fields.Date.context_today(request.env.user)
         try:
-            date_from = fields.Date.to_date(date_from) or default_from
-            date_to = fields.Date.to_date(date_to) or default_to
+            date_from = input_rules.parse_date(date_from, today) or default_from
+            date_to = input_rules.parse_date(date_to, today) or default_to
         except ValueError:
-            date_from, date_to = default_from, default_to
+            return self._ar_form_error(self._ar_date_error(today))
+        if date_from > date_to:
+            return self._ar_form_error(request.env._("The statement period starts after it ends."))
         pdf = self._ar_statement()._render_pdf(customer, date_from, date_to)
         filename = f"statement-{date_to}.pdf"
         return request.make_response(
@@ -111,15 +136,17 @@ class ArStatementPortal(CustomerPortal):
         """Record that the customer confirms its current balance."""
         customer = self._ar_customer()
         today = fields.Date.context_today(request.env.user)
-        request.env["ar.balance.confirmation"].sudo().create(
-            {
-                "partner_id": customer.id,
-                "date": today,
-                "balance": self._ar_statement()._balance(customer, today),
-                "user_id": request.env.user.id,
-                "note": note or False,
-            }
-        )
+        vals = {
+            "partner_id": customer.id,
+            "date": today,
+            "balance": self._ar_statement()._balance(customer, today),
+            "user_id": request.env.user.id,
+            "note": note or False,
+        }
+        try:
+            self._ar_create("ar.balance.confirmation", vals, request.env.company)
+        except _FormError as refused:
+            return self._ar_form_error(refused.args[0])
         return request.redirect("/my/statement?message=confirmed")
 
     @route("/my/statement/dispute/<int:move_id>", type="http", auth="user", methods=["POST"], website=True)
@@ -131,10 +158,13 @@ class ArStatementPortal(CustomerPortal):
             "reason": (reason or "").strip() or request.env._("Disputed on the customer portal"),
             "owner_id": (move.invoice_user_id or request.env.ref("base.user_root")).id,
         }
-        amount = self._ar_amount(amount)
-        if amount:
-            vals["amount"] = min(amount, move.amount_total)
-        dispute = request.env["ar.dispute"].sudo().with_company(move.company_id).create(vals)
+        try:
+            amount = self._ar_amount(amount)
+            if amount is not None:  # left empty: the whole open amount
+                vals["amount"] = amount
+            dispute = self._ar_create("ar.dispute", vals, move.company_id)
+        except _FormError as refused:
+            return self._ar_form_error(refused.args[0])
         dispute.message_post(
             body=request.env._("Dispute raised by %(user)s on the portal.", user=request.env.user.name)
         )
@@ -149,32 +179,56 @@ class ArStatementPortal(CustomerPortal):
             if not move_id.isdigit():
                 raise request.not_found()
             moves |= self._ar_own_invoice(int(move_id))
+        today = fields.Date.context_today(request.env.user)
         try:
-            promised = fields.Date.to_date(date)
+            promised = input_rules.parse_date(date, today)
         except ValueError:
-            promised = None
-        amount = self._ar_amount(amount)
-        if not promised or not amount or promised < fields.Date.context_today(request.env.user):
-            return request.redirect("/my/statement?message=promise_invalid")
-        request.env["ar.payment.promise"].sudo().create(
-            {
+            return self._ar_form_error(self._ar_date_error(today))
+        try:
+            amount = self._ar_amount(amount)
+            if not promised or not amount:
+                return request.redirect("/my/statement?message=promise_invalid")
+            company = moves[:1].company_id or request.env.company
+            vals = {
                 "partner_id": customer.id,
-                "company_id": (moves[:1].company_id or request.env.company).id,
+                "company_id": company.id,
                 "date": promised,
                 "amount": amount,
                 "move_ids": [(6, 0, moves.ids)],
                 "user_id": request.env.user.id,
                 "note": request.env._("Promised on the customer portal"),
             }
-        )
+            self._ar_create("ar.payment.promise", vals, company)
+        except _FormError as refused:
+            return self._ar_form_error(refused.args[0])
         return request.redirect("/my/statement?message=promised")
 
-    def _ar_amount(self, amount):
-        """``amount`` posted by a form as a positive float, or 0."""
+    def _ar_amount(self, text):
+        """An amount typed in a form, parsed strictly (``input_rules.parse_amount``); None when empty.
+
+        Anything but a plain positive decimal (a sign, an exponent, ``inf``,
+        ``nan``, letters, more than ``MAX_AMOUNT``, zero) raises ``_FormError``.
+        """
         try:
-            return max(float_round(float(amount or 0), 2), 0.0)
+            amount = input_rules.parse_amount(text)
         except ValueError:
-            return 0.0
+            amount = 0.0
+        if amount is not None and amount <= 0:
+            largest = f"{input_rules.MAX_AMOUNT:,}"
+            raise _FormError(
+                request.env._(
+                    "Please type the amount as a positive number with at most two decimals, "
+                    "such as 1250.50 (at most %(max)s).",
+                    max=largest,
+                )
+            )
+        return amount
+
+    def _ar_date_error(self, today):
+        first, last = input_rules.date_window(today)
+        return request.env._(
+            "Please give a date as YYYY-MM-DD between %(first)s and %(last)s.", first=first, last=last
+        )
 
     # ------------------------------------------------------------------
     # Dunning letters
@@ -213,3 +267,7 @@ class ArStatementPortal(CustomerPortal):
                 ("Content-Disposition", f'attachment; filename="dunning-letter-{comm.id}.pdf"'),
             ],
         )
+
+
+class _FormError(Exception):
+    """A value of a portal form refused; ``args[0]`` is the message shown to the customer."""

@@ -20,3 +20,4 @@ from . import ar_dunning_customer_statement
 from . import ar_credit_api
 from . import ar_insolvency_case
 from . import ar_payment_risk_model
+from . import input_bounds_models

@@ -79,6 +79,21 @@ class ArDunningLevel(models.Model):
         help="Any server action to run for each customer reaching the level.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A level needs its number of days: left out, the ORM would silently start it on the due date."""
+        for vals in vals_list:
+            days = vals.get("days", self.env.context.get("default_days"))
+            if days is None or days is False or isinstance(days, bool):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: give its number of days from the due date "
+                        "(0 for the due date itself).",
+                        level=vals.get("name") or "",
+                    )
+                )
+        return super().create(vals_list)
+
     @api.constrains("days", "policy_id")
     def _check_days_unique(self):
         for level in self:

@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, format_date
+from odoo.tools import float_compare, format_amount, format_date
 
 
 class ArPaymentPromise(models.Model):
@@ -88,6 +90,48 @@ class ArPaymentPromise(models.Model):
                     )
                 )
 
+    @api.constrains("date", "company_id")
+    def _check_date_within_horizon(self):
+        """A promise further out than the company's horizon is no commitment, only a pause of the dunning."""
+        for promise in self:
+            horizon = promise.company_id.ar_promise_max_days
+            last = promise._ar_bounds_today() + timedelta(days=horizon)
+            if promise.date > last:
+                raise ValidationError(
+                    self.env._(
+                        "The promised date %(date)s is more than %(days)s days away: a promise to pay is "
+                        "dated %(last)s at the latest (setting of %(company)s).",
+                        date=format_date(self.env, promise.date),
+                        days=horizon,
+                        last=format_date(self.env, last),
+                        company=promise.company_id.name,
+                    )
+                )
+
+    @api.constrains("amount", "move_ids")
+    def _check_amount_within_open(self):
+        """The customer cannot promise more than it owes on the promised invoices.
+
+        Skipped while the invoices are not chosen yet: ``create`` fills them in
+        (all open invoices) and checks again.
+        """
+        for promise in self.filtered("move_ids"):
+            promise._ar_check_amount_within_open()
+
+    def _ar_check_amount_within_open(self):
+        self.ensure_one()
+        open_amount = sum(self.move_ids.mapped("amount_residual_signed"))
+        if float_compare(self.amount, open_amount, precision_rounding=self.currency_id.rounding) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The promised amount %(amount)s is more than the open amount of the promised invoices "
+                    "(%(open)s) of %(partner)s.",
+                    amount=format_amount(self.env, self.amount, self.currency_id),
+                    open=format_amount(self.env, open_amount, self.currency_id),
+                    partner=self.partner_id.display_name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
@@ -123,6 +167,7 @@ class ArPaymentPromise(models.Model):
                         ("amount_residual", ">", 0),
                     ]
                 )
+            promise._ar_check_amount_within_open()
             promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual_signed"))
 
     @api.model

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_dunning_policy_id",
         readonly=False,
     )
+    ar_promise_max_days = fields.Integer(
+        related="company_id.ar_promise_max_days",
+        readonly=False,
+    )

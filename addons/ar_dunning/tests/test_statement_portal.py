@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -94,7 +97,7 @@ class TestStatementPortal(ArCreditHttpCommon):
         self.url_open(
             "/my/statement/promise",
             data={
-                "date": "2099-01-01",
+                "date": str(fields.Date.today() + timedelta(days=30)),
                 "amount": "300",
                 "move_ids": str(self.invoice_a.id),
                 "csrf_token": self._csrf(),
@@ -114,3 +117,44 @@ class TestStatementPortal(ArCreditHttpCommon):
         self.assertEqual(self._disputes(self.invoice_a).reason, "Goods damaged on delivery")
         confirmation = self.env["ar.balance.confirmation"].search([("partner_id", "=", self.customer_a.id)])
         self.assertEqual(confirmation.note, "Balance agreed")
+
+    @mute_logger("odoo.http")
+    def test_bad_amounts_and_dates_are_refused(self):
+        """Portal amounts and dates are parsed strictly: a 400 with the reason, nothing written."""
+        self.authenticate(self.user_a.login, self.user_a.login)
+        for amount in ("inf", "1e308", "-5", "abc", "nan", "0", "1,000", "12.345"):
+            response = self.url_open(
+                f"/my/statement/dispute/{self.invoice_a.id}",
+                data={"reason": "Wrong price", "amount": amount, "csrf_token": self._csrf()},
+            )
+            self.assertEqual(response.status_code, 400, amount)
+            self.assertIn("Please type the amount as a positive number", response.text, amount)
+        self.assertFalse(self._disputes(self.invoice_a))
+        promise = {"amount": "100", "move_ids": str(self.invoice_a.id)}
+        for date in ("9999-12-31", "0001-01-01", "31/12/2026"):
+            response = self.url_open(
+                "/my/statement/promise", data={**promise, "date": date, "csrf_token": self._csrf()}
+            )
+            self.assertEqual(response.status_code, 400, date)
+            self.assertIn("Please give a date as YYYY-MM-DD", response.text, date)
+        far = str(fields.Date.today() + timedelta(days=91))
+        response = self.url_open(
+            "/my/statement/promise", data={**promise, "date": far, "csrf_token": self._csrf()}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("is more than 90 days away", response.text)
+        self.assertFalse(self.env["ar.payment.promise"].search([("partner_id", "=", self.customer_a.id)]))
+        for query in (
+            "date_to=0001-01-01",
+            "date_from=2026-13-01",
+            "date_from=2026-02-01&date_to=2026-01-01",
+        ):
+            response = self.url_open(f"/my/statement/pdf?{query}")
+            self.assertEqual(response.status_code, 400, query)
+        # an empty amount disputes the whole open amount, as before
+        response = self.url_open(
+            f"/my/statement/dispute/{self.invoice_a.id}",
+            data={"reason": "All wrong", "csrf_token": self._csrf()},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._disputes(self.invoice_a).amount, 500)

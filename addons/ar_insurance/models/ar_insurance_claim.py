@@ -173,6 +173,33 @@ class ArInsuranceClaim(models.Model):
                     )
                 )
 
+    @api.constrains("claimed_amount", "amount_received", "covered_amount", "move_ids")
+    def _check_claim_within_invoices(self):
+        """A claim asks at most what its invoices still owe; the insurer pays at most what it covers."""
+        for claim in self:
+            rounding = claim.currency_id.rounding
+            unpaid = sum(claim._receivable_lines().mapped("open_amount"))
+            if float_compare(claim.claimed_amount, unpaid, precision_rounding=rounding) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Claim %(name)s: the claimed amount %(claimed)s is above the unpaid amount of its "
+                        "insured invoices (%(unpaid)s).",
+                        name=claim.name,
+                        claimed=format_amount(self.env, claim.claimed_amount, claim.currency_id),
+                        unpaid=format_amount(self.env, unpaid, claim.currency_id),
+                    )
+                )
+            if float_compare(claim.amount_received, claim.covered_amount, precision_rounding=rounding) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Claim %(name)s: the indemnity received %(received)s is above the covered amount "
+                        "%(covered)s.",
+                        name=claim.name,
+                        received=format_amount(self.env, claim.amount_received, claim.currency_id),
+                        covered=format_amount(self.env, claim.covered_amount, claim.currency_id),
+                    )
+                )
+
     def _receivable_lines(self):
         """The insured receivable lines of the claimed invoices under the claim's policy."""
         self.ensure_one()

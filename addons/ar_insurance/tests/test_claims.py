@@ -116,3 +116,13 @@ class TestClaims(ArInsuranceCommon):
         claim.action_accept()
         claim.action_paid()
         self.assertEqual(claim.state, "paid")
+
+    def test_claim_within_its_invoices_and_cover(self):
+        claim = self._claim()
+        with self.assertRaisesRegex(ValidationError, "above the unpaid amount of its insured invoices"):
+            claim.claimed_amount = 1e9
+        with self.assertRaisesRegex(ValidationError, "above the covered amount"):
+            claim.amount_received = 50000.01
+        with self.assertRaisesRegex(ValidationError, "must be a finite number"):
+            claim.amount_received = float("inf")
+        self.assertRecordValues(claim, [{"claimed_amount": 55000, "amount_received": 0}])
