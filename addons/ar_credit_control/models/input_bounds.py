@@ -64,11 +64,11 @@ class ArInputBoundsMixin(models.AbstractModel):
         ]
 
     def _ar_bounds_today(self):
-        """Today for the bounds: the company's date once the company provides it, else the user's."""
+        """Today for the bounds: the company's date (as every credit rule)."""
         company = self.env.company
         if hasattr(company, "_ar_today"):
             return company._ar_today()
-        return fields.Date.context_today(self)
+        return self.env.company._ar_today()
 
     def _ar_bounded_field_names(self):
         return [field.name for field in self._ar_bounded_fields()]

@@ -240,13 +240,14 @@ class TestCreditPromise(ArCreditHttpCommon):
                     )
 
     def test_no_credit_rule_reads_the_callers_date(self):
-        """Every "today" of the credit rules is the company's: no context_today/date.today() in them."""
-        pattern = re.compile(r"context_today|date\.today\(\)|Date\.today\(\)")
-        root = Path(__file__).resolve().parents[1]
+        """Every "today" of the suite is the company's: no context_today/date.today() in its code."""
+        pattern = re.compile(r"context_today|date\.today\(\)|Date\.today\(\)|datetime\.now\(\)\.date\(\)")
+        addons = Path(__file__).resolve().parents[2]
         offenders = [
-            f"{path.relative_to(root)}:{number}"
-            for folder in ("models", "wizards")
-            for path in sorted((root / folder).glob("*.py"))
+            f"{path.relative_to(addons)}:{number}"
+            for addon in ("ar_credit_control", "ar_dunning", "ar_insurance")
+            for folder in ("models", "wizards", "wizard", "controllers", "report")
+            for path in sorted((addons / addon / folder).glob("*.py"))
             for number, line in enumerate(path.read_text().splitlines(), 1)
             if pattern.search(line)
         ]

@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from werkzeug.exceptions import Forbidden
 
-from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
 
@@ -45,7 +44,7 @@ class ArStatementPortal(CustomerPortal):
 
     def _ar_default_period(self):
         """The period of the downloadable statement: the last three months to today."""
-        today = fields.Date.context_today(request.env.user)
+        today = request.env.company._ar_today()
         return today.replace(day=1) - relativedelta(months=2), today
 
     def _prepare_home_portal_values(self, counters):
@@ -53,7 +52,7 @@ class ArStatementPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "ar_open_item_count" in counters:
             customer = self._ar_customer()
-            today = fields.Date.context_today(request.env.user)
+            today = request.env.company._ar_today()
             values["ar_open_item_count"] = len(self._ar_statement()._open_items(customer, today))
         return values
 
@@ -68,7 +67,7 @@ class ArStatementPortal(CustomerPortal):
     def _ar_render_statement(self, message=None, error=None, status=200):
         """The statement page, with a success ``message`` code or the ``error`` of a refused form."""
         customer = self._ar_customer()
-        today = fields.Date.context_today(request.env.user)
+        today = request.env.company._ar_today()
         statement = self._ar_statement()
         items = statement._open_items(customer, today)
         moves = request.env["account.move"].sudo().browse([item["move_id"] for item in items])
@@ -112,7 +111,7 @@ class ArStatementPortal(CustomerPortal):
         if partner_id and str(partner_id) != str(customer.id):
             raise Forbidden()
         default_from, default_to = self._ar_default_period()
-        today = fields.Date.context_today(request.env.user)
+        today = request.env.company._ar_today()
         try:
             date_from = input_rules.parse_date(date_from, today) or default_from
             date_to = input_rules.parse_date(date_to, today) or default_to
@@ -135,7 +134,7 @@ class ArStatementPortal(CustomerPortal):
     def portal_my_statement_confirm(self, note=None, **kw):
         """Record that the customer confirms its current balance."""
         customer = self._ar_customer()
-        today = fields.Date.context_today(request.env.user)
+        today = request.env.company._ar_today()
         vals = {
             "partner_id": customer.id,
             "date": today,
@@ -179,7 +178,7 @@ class ArStatementPortal(CustomerPortal):
             if not move_id.isdigit():
                 raise request.not_found()
             moves |= self._ar_own_invoice(int(move_id))
-        today = fields.Date.context_today(request.env.user)
+        today = request.env.company._ar_today()
         try:
             promised = input_rules.parse_date(date, today)
         except ValueError:

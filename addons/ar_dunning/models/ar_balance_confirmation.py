@@ -17,7 +17,7 @@ class ArBalanceConfirmation(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today(), readonly=True)
     balance = fields.Monetary(required=True, readonly=True, help="Balance the customer confirmed.")
     user_id = fields.Many2one(
         "res.users", string="Confirmed By", default=lambda self: self.env.user, readonly=True

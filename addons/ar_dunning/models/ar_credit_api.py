@@ -14,7 +14,7 @@ class ArCreditApi(models.AbstractModel):
 
     @api.model
     def _ar_api_overdue_domain(self, company, partner=None):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         domain = [
             ("company_id", "=", company.id),
             ("move_type", "=", "out_invoice"),
@@ -59,7 +59,7 @@ class ArCreditApi(models.AbstractModel):
                 limit=limit,
             )
         )
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         return [self._ar_api_overdue_values(move, today) for move in moves.sudo()]
 
     @api.model

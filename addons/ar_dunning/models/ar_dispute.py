@@ -37,7 +37,9 @@ class ArDispute(models.Model):
         required=True,
         tracking=True,
     )
-    date = fields.Date(string="Opened On", default=fields.Date.context_today, required=True, tracking=True)
+    date = fields.Date(
+        string="Opened On", default=lambda self: self.env.company._ar_today(), required=True, tracking=True
+    )
     date_closed = fields.Date(string="Closed On", readonly=True, tracking=True)
     resolution = fields.Text(tracking=True)
 
@@ -73,11 +75,11 @@ class ArDispute(models.Model):
 
     def action_resolve(self):
         """Close the dispute in the customer's favour or by agreement: dunning resumes."""
-        self.write({"state": "resolved", "date_closed": fields.Date.context_today(self)})
+        self.write({"state": "resolved", "date_closed": self.env.company._ar_today()})
 
     def action_reject(self):
         """Reject the dispute: the invoice is due as issued and dunning resumes."""
-        self.write({"state": "rejected", "date_closed": fields.Date.context_today(self)})
+        self.write({"state": "rejected", "date_closed": self.env.company._ar_today()})
 
     def action_reopen(self):
         """Open the dispute again: the invoice leaves the dunning."""

@@ -76,7 +76,7 @@ class ArDunningRun(models.Model):
     )
 
     name = fields.Char(compute="_compute_name")
-    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today(), readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
@@ -138,7 +138,7 @@ class ArDunningRun(models.Model):
         that starts after today's run is done finds it done and does nothing:
         no second, empty run is created for the same day.
         """
-        today = fields.Date.context_today(self.with_company(company))
+        today = company._ar_today()
         self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", RUN_LOCK_KEY, company.id))
         try:
             self._commit()  # a fresh snapshot, taken after the lock

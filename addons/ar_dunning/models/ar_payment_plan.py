@@ -48,7 +48,7 @@ class ArPaymentPlan(models.Model):
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
     )
-    start_date = fields.Date(required=True, default=fields.Date.context_today)
+    start_date = fields.Date(required=True, default=lambda self: self.env.company._ar_today())
     installment_count = fields.Integer(default=3)
     installment_ids = fields.One2many("ar.payment.plan.installment", "plan_id", string="Installments")
     total_amount = fields.Monetary(compute="_compute_amounts", store=True)
@@ -158,7 +158,7 @@ class ArPaymentPlan(models.Model):
 
     def _check_plans(self, today):
         for plan in self:
-            today_ = today or fields.Date.context_today(plan)
+            today_ = today or plan.company_id._ar_today()
             rounding = plan.currency_id.rounding
             if float_compare(plan.paid_amount, plan.total_amount, precision_rounding=rounding) >= 0:
                 plan.state = "done"

@@ -41,7 +41,7 @@ class ArPaymentPlanInstallment(models.Model):
     def _compute_paid(self):
         for installment in self:
             plan = installment.plan_id
-            ordered = plan.installment_ids.sorted(lambda i: i.date or fields.Date.today())
+            ordered = plan.installment_ids.sorted(lambda i: (not i.date, i.date or 0, i.id or 0))
             cumulative = 0.0
             for other in ordered:
                 cumulative += other.amount

@@ -80,7 +80,7 @@ class ArPaymentPromise(models.Model):
 
     @api.constrains("date")
     def _check_date_not_past(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for promise in self:
             if promise.date < today:
                 raise ValidationError(
@@ -183,7 +183,7 @@ class ArPaymentPromise(models.Model):
 
     def _check_promises(self, today):
         for promise in self:
-            today_ = today or fields.Date.context_today(promise)
+            today_ = today or promise.company_id._ar_today()
             paid = float_compare(
                 promise.paid_amount, promise.amount, precision_rounding=promise.currency_id.rounding
             )

@@ -155,7 +155,7 @@ class ArStatement(models.AbstractModel):
     def _cron_send_statements(self, batch_size=100, today=None):
         """Queue the statements due ``today``, once per period, committing after each batch."""
         self = self.sudo()  # noqa: PLW0642 - the cron covers every customer
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._ar_today()
         for frequency in ("monthly", "quarterly"):
             period = statement_period(today, frequency)
             if not period:

@@ -35,7 +35,7 @@ class ReportCustomerStatement(models.AbstractModel):
         """``(date_from, date_to)``: from ``data``, else the context, else the current month to date."""
         context = self.env.context
         date_to = fields.Date.to_date(
-            data.get("date_to") or context.get("ar_statement_date_to") or fields.Date.context_today(self)
+            data.get("date_to") or context.get("ar_statement_date_to") or self.env.company._ar_today()
         )
         date_from = fields.Date.to_date(
             data.get("date_from") or context.get("ar_statement_date_from") or date_to.replace(day=1)

@@ -31,7 +31,8 @@ class ArCreditDashboard(models.TransientModel):
             .sudo()
             ._read_group(company_domain + [("state", "in", ("to_send", "failed"))], ["state"], ["__count"])
         )
-        company, today = self.company_id, fields.Date.context_today(self)
+        company = self.company_id
+        today = company._ar_today()
         disputes = self.env["ar.dispute"].sudo().search(company_domain + [("state", "=", "open")])
         dispute_amount = sum(
             dispute.currency_id._convert(dispute.amount, company.currency_id, company, today)

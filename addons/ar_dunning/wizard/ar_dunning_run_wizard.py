@@ -13,7 +13,7 @@ class ArDunningRunWizard(models.TransientModel):
     _description = "Start a Dunning Run"
     _check_company_auto = True
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today())
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_ids = fields.Many2many(
         "res.partner",

@@ -11,10 +11,8 @@ class ArStatementWizard(models.TransientModel):
     _description = "Statement of Account Wizard"
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
-    date_from = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
-    )
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
+    date_from = fields.Date(required=True, default=lambda self: self.env.company._ar_today().replace(day=1))
+    date_to = fields.Date(required=True, default=lambda self: self.env.company._ar_today())
 
     @api.model
     def _open_for(self, partners):

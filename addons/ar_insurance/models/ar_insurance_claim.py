@@ -136,7 +136,7 @@ class ArInsuranceClaim(models.Model):
     @api.depends("filing_date", "claim_deadline", "state")
     @api.depends_context("date")
     def _compute_filing_late(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for claim in self:
             filed = claim.filing_date or (today if claim.state == "draft" else None)
             claim.filing_late = bool(claim.claim_deadline and filed and filed > claim.claim_deadline)
@@ -244,7 +244,7 @@ class ArInsuranceClaim(models.Model):
     def action_file(self):
         """File the claim with the insurer (today unless a filing date is set)."""
         self._check_state("draft")
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for claim in self:
             filing_date = claim.filing_date or today
             claim._check_filing(filing_date)
@@ -260,7 +260,7 @@ class ArInsuranceClaim(models.Model):
     def action_paid(self):
         """The insurer paid the indemnity (the expected one unless an amount was entered)."""
         self._check_state("filed", "accepted")
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for claim in self:
             with self._ar_server_write():
                 claim.write(

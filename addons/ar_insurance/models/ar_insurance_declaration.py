@@ -47,7 +47,7 @@ class ArInsuranceDeclaration(models.Model):
     @api.model
     def _default_period(self, policy):
         """The last complete declaration period of ``policy`` before today."""
-        return previous_declaration_period(fields.Date.context_today(self), policy.declaration_frequency)
+        return previous_declaration_period(self.env.company._ar_today(), policy.declaration_frequency)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -34,7 +34,9 @@ class ArInsuranceLimit(models.Model):
     )
     country_id = fields.Many2one(related="partner_id.country_id", string="Country")
     requested_amount = fields.Monetary(tracking=True)
-    request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    request_date = fields.Date(
+        required=True, default=lambda self: self.env.company._ar_today(), tracking=True
+    )
     state = fields.Selection(
         [
             ("requested", "Requested"),
@@ -75,7 +77,7 @@ class ArInsuranceLimit(models.Model):
     @api.depends("state", "valid_until")
     @api.depends_context("date")
     def _compute_is_valid(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for limit in self:
             limit.is_valid = limit_is_valid(limit.state, limit.valid_until, today)
 
@@ -137,7 +139,7 @@ class ArInsuranceLimit(models.Model):
 
     def _decide(self, state, granted=None):
         """Record the insurer's decision ``state`` (granted amount ``granted`` when given)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for limit in self:
             vals = {"state": state, "decision_date": today}
             if granted is not None:

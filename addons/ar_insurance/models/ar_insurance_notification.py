@@ -128,7 +128,7 @@ class ArInsuranceNotification(models.Model):
 
     def action_notify(self):
         """Record that the overdue was declared to the insurer (today unless a date is set)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for notification in self:
             if notification.state not in ("to_notify", "notified"):
                 raise UserError(
@@ -165,7 +165,7 @@ class ArInsuranceNotification(models.Model):
     @api.model
     def _update_for_policy(self, policy):
         """Create or update the notifications of ``policy``, remind and mark lost covers."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         with self._ar_server_write():
             self.sudo()._update_notifications(policy, today)
 

@@ -53,7 +53,7 @@ class ArInsuranceReceivable(models.Model):
     @api.depends("due_date")
     @api.depends_context("date")
     def _compute_days_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         for line in self:
             line.days_overdue = max(0, (today - line.due_date).days) if line.due_date else 0
 
@@ -64,7 +64,7 @@ class ArInsuranceReceivable(models.Model):
     @api.model
     def _refresh(self, policies, partner_ids=None):
         """Recompute the insured receivables of ``policies`` (only of ``partner_ids`` when given)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         self.env.flush_all()
         for policy in policies.sudo():
             buyers = self._covered_buyers(policy, partner_ids)

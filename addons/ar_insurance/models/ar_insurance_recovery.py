@@ -12,7 +12,7 @@ class ArInsuranceRecovery(models.Model):
     claim_id = fields.Many2one("ar.insurance.claim", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="claim_id.currency_id")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env.company._ar_today())
     amount = fields.Monetary(string="Recovered", help="Amount recovered from the buyer (or its estate).")
     returned_amount = fields.Monetary(
         string="Returned to Insurer", help="Part of it already paid to the insurer."

@@ -49,7 +49,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "date")
     def _compute_insurance(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._ar_today()
         company = self.env.company
         policies = (
             self.env["ar.insurance.policy"]

@@ -24,7 +24,8 @@ class ArCreditDashboard(models.TransientModel):
 
     def _insurance_figures(self):
         """Totals of the company (read as the system: the dashboard shows totals, not records)."""
-        company, today = self.company_id, fields.Date.context_today(self)
+        company = self.company_id
+        today = company._ar_today()
         groups = (
             self.env["ar.insurance.receivable"]
             .sudo()
