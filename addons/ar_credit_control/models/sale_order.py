@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from markupsafe import Markup, escape
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -329,7 +330,9 @@ class SaleOrder(models.Model):
             for attempt in range(BLOCK_RECORD_ATTEMPTS):
                 try:
                     with registry.cursor() as cr:
-                        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                        if cr.connection.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+                            # a transaction of its own, not one it joins (as a test cursor does)
+                            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                         env = api.Environment(cr, uid, context)
                         order = env["sale.order"].browse(order_id).sudo().exists()
                         if order:
