@@ -102,7 +102,8 @@ class ResCompany(models.Model):
         whatever time zone the caller's context or user has.
         """
         self.ensure_one()
-        return local_today(fields.Datetime.now(), self.partner_id.tz)
+        # the address may be out of the caller's reach (a portal user): its time zone is no secret
+        return local_today(fields.Datetime.now(), self.sudo().partner_id.tz)
 
     def _ar_credit_policy(self):
         """The company's settings as a :class:`CreditPolicy`."""
