@@ -229,3 +229,23 @@ def notify_crons(db):
     """Wake the cron workers up now, as ``ir.cron._notifydb`` does (they listen on ``postgres``)."""
     with contextlib.closing(connect("postgres")) as conn, conn.cursor() as cr:
         cr.execute("SELECT pg_notify('cron_trigger', %s)", [db])
+
+
+def as_superuser(code):
+    """Run ``code`` in ``odoo shell`` (the superuser, like demo data); its last printed line.
+
+    For test documents no client may create, e.g. a dunning communication
+    (made by the dunning run only, see ``ar.server.fields.mixin``).
+    """
+    python, args = odoo_command()
+    odoo_bin = str(Path(os.environ["AR_ODOO_ROOT"]) / "odoo-bin")
+    result = subprocess.run(
+        [python, odoo_bin, "shell", "-d", os.environ["AR_TEST_DB"], *args, "--no-http", "--log-level=warn"],
+        input=f"{code}\nenv.cr.commit()\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]

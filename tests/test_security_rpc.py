@@ -13,12 +13,9 @@
 """
 
 import ast
-import os
 import re
-import subprocess
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from conftest import (
@@ -31,7 +28,7 @@ from conftest import (
     new_insurance_policy,
     new_invoice,
 )
-from odoo_processes import odoo_command
+from odoo_processes import as_superuser
 
 SALESPERSON = ["sales_team.group_sale_salesman", "base.group_partner_manager"]
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -212,7 +209,6 @@ NOT_CREDIT_STATE = {
     ("res.partner", "action_view_insurance_limits"): "opens a list",
     ("res.partner", "action_ar_send_statement"): "sends the statement of account",
     ("ar.credit.grade", "action_view_partners"): "opens a list",
-    ("sale.order", "action_confirm"): "runs the credit check itself (tested above)",
     ("sale.order", "action_request_credit_review"): "only marks the quotation blocked for a manager",
     ("ar.credit.assessment", "action_compute_behaviour"): "recomputes payment-history figures",
     ("ar.credit.assessment", "action_submit"): "sends the assessment to a credit manager",
@@ -288,26 +284,6 @@ def _dunning_level(admin, company=None):
     return policy, row["level_ids"][0], row["company_id"][0]
 
 
-def _as_superuser(code):
-    """Run ``code`` in ``odoo shell`` (the superuser, like demo data); its last printed line.
-
-    For test documents no client may create, e.g. a dunning communication
-    (made by the dunning run only, see ``ar.server.fields.mixin``).
-    """
-    python, args = odoo_command()
-    odoo_bin = str(Path(os.environ["AR_ODOO_ROOT"]) / "odoo-bin")
-    result = subprocess.run(
-        [python, odoo_bin, "shell", "-d", os.environ["AR_TEST_DB"], *args, "--no-http", "--log-level=warn"],
-        input=f"{code}\nenv.cr.commit()\n",
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.strip().splitlines()[-1]
-
-
 def _communication(admin, company=None, customer=None, state="to_send"):
     _policy, level, company = _dunning_level(admin, company)
     customer = customer or new_customer(admin)
@@ -318,7 +294,7 @@ def _communication(admin, company=None, customer=None, state="to_send"):
         "date": date.today().isoformat(),
         "state": state,
     }
-    comm = int(_as_superuser(f"print(env['ar.dunning.communication'].create({vals!r}).id)"))
+    comm = int(as_superuser(f"print(env['ar.dunning.communication'].create({vals!r}).id)"))
     return "ar.dunning.communication", comm, ["state"], ("res.partner", customer, ["credit_hold"])
 
 
