@@ -335,11 +335,17 @@ def test_company_b_cannot_link_company_a_invoices(admin, rpc, companies, invoice
     error = _assert_refused(lambda: collector_b.execute(model, "create", vals), (USER_ERROR, ACCESS_ERROR))
     assert "Incompatible companies" in error.message or "multi-company" in error.message, error.message
     # nor by the admin, who works in both companies
-    _assert_refused(lambda: admin.execute(model, "create", vals, **_in(company_b)), USER_ERROR)
-    # nor by pointing an own record at A's invoice afterwards (a plan cannot exist without invoices)
-    if model != "ar.payment.plan":
+    _assert_refused(
+        lambda: admin.execute(model, "create", vals, **_in(company_b)), (USER_ERROR, ACCESS_ERROR)
+    )
+    # nor by pointing an own record at A's invoice afterwards (a plan cannot exist without invoices, nor
+    # a promise without an open amount in its company; their invoices are frozen anyway once made)
+    if model not in ("ar.payment.plan", "ar.payment.promise"):
         own = collector_b.execute(model, "create", {**vals, field: EMPTY[field]})
-        _assert_refused(lambda: collector_b.execute(model, "write", [own], {field: vals[field]}), USER_ERROR)
+        _assert_refused(
+            lambda: collector_b.execute(model, "write", [own], {field: vals[field]}),
+            (USER_ERROR, ACCESS_ERROR),
+        )
     assert admin.execute(model, "search_count", [[field, "=", move]]) == before
 
 
