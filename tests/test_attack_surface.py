@@ -198,11 +198,13 @@ class Allowlist:
 def suite_models(admin):
     """{model: ir.model row} of the addons' models and of the core models they add fields to."""
     data = admin.execute(
-        "ir.model.data", "search_read", [["module", "in", list(ADDONS)], ["model", "=", "ir.model"]], ["res_id"]
+        "ir.model.data",
+        "search_read",
+        [["module", "in", list(ADDONS)], ["model", "=", "ir.model"]],
+        ["res_id"],
     )
     names = {
-        row["model"]
-        for row in admin.execute("ir.model", "read", [row["res_id"] for row in data], ["model"])
+        row["model"] for row in admin.execute("ir.model", "read", [row["res_id"] for row in data], ["model"])
     }
     field_data = admin.execute(
         "ir.model.data",
@@ -278,9 +280,7 @@ def sudo_writes():
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "write":
                     calls = [
-                        sub
-                        for sub in ast.walk(item)
-                        if isinstance(sub, ast.Attribute) and sub.attr == "sudo"
+                        sub for sub in ast.walk(item) if isinstance(sub, ast.Attribute) and sub.attr == "sudo"
                     ]
                     if calls:
                         found |= _class_models(node)
@@ -346,7 +346,9 @@ def _copy_database(source, target):
         env = {**os.environ, "PGPASSWORD": params.get("password", "")}
         conn_args = [f"--host={params.get('host', 'localhost')}", f"--port={params.get('port', '5432')}"]
         conn_args.append(f"--username={params.get('user', 'odoo')}")
-        dump = subprocess.Popen(["pg_dump", *conn_args, "--no-owner", source], stdout=subprocess.PIPE, env=env)
+        dump = subprocess.Popen(
+            ["pg_dump", *conn_args, "--no-owner", source], stdout=subprocess.PIPE, env=env
+        )
         subprocess.run(
             ["psql", *conn_args, "-q", "-v", "ON_ERROR_STOP=1", "-d", target],
             stdin=dump.stdout,
@@ -503,6 +505,10 @@ def _level(world):
 #: how the administrator creates a record of a model that has none in the demo data:
 #: model -> function(world) returning the values (or the id of a record it made itself)
 FACTORIES = {
+    "ar.aging.report.line": lambda w: {"wizard_id": w.target_id("ar.aging.report.wizard")},
+    "ar.credit.dashboard.line": lambda w: {"dashboard_id": w.target_id("ar.credit.dashboard")},
+    "ar.credit.kpi.grade": lambda w: {"kpi_id": w.target_id("ar.credit.kpi")},
+    "ar.data.quality.issue": lambda w: {"report_id": w.target_id("ar.data.quality.report")},
     "ar.balance.confirmation": lambda w: {"partner_id": w.customer_a, "balance": 500},
     "ar.dunning.communication": lambda w: {
         "partner_id": w.customer_a,
@@ -665,13 +671,16 @@ class Targets:
 # ----------------------------------------------------------------------
 # The attempts
 # ----------------------------------------------------------------------
-def _write_value(targets, desc, current):
-    """A plausible value for a field of type ``desc['type']`` that differs from ``current``."""
+def _write_value(targets, desc, current, role=""):
+    """A plausible value for a field of type ``desc['type']`` that differs from ``current``.
+
+    Texts name the role: two roles never write the same value (unique fields such as a barcode).
+    """
     kind = desc["type"]
     if kind == "boolean":
         return not current
     if kind in ("char", "text", "html"):
-        return f"{current or ''} surface"
+        return f"{current or ''} surface {role}"
     if kind in ("integer", "many2one_reference"):
         return (current or 0) + 1
     if kind in ("float", "monetary"):
@@ -796,7 +805,7 @@ class Attempts:
 
     def _write(self, role, model, record, name, before):
         world, desc = self.world, self.targets.fields[model][name]
-        value = _write_value(self.targets, desc, before[name])
+        value = _write_value(self.targets, desc, before[name], role)
         if desc["type"] == "one2many" and record == self.targets.base.get(model):
             value = [[0, 0, {}]]  # the administrator's record, shared: add a line, delete none
         try:
@@ -844,14 +853,18 @@ def _route_attempts(world, role, routes, reports, targets):
         for converter in re.findall(r"<(?:\w+:)?(\w+)>", template):
             model = ROUTE_RECORDS.get(converter)
             if not model:
-                results.append((role, "http", "route", template, "error", f"map <{converter}> in ROUTE_RECORDS"))
+                results.append(
+                    (role, "http", "route", template, "error", f"map <{converter}> in ROUTE_RECORDS")
+                )
                 break
             record = world.invoice_a if model == "account.move" else targets.base_id(model)
             path = re.sub(rf"<(?:\w+:)?{converter}>", str(record), path)
         else:
             values = {name: ROUTE_VALUES[name](world) for name in params if name in ROUTE_VALUES}
             for method in methods:
-                results.append((role, "http", method.lower(), template, *_request(session, path, method, values, token)))
+                results.append(
+                    (role, "http", method.lower(), template, *_request(session, path, method, values, token))
+                )
     for report in reports:
         record = world.customer_a if report["model"] == "res.partner" else targets.base_id(report["model"])
         for kind in ("html", "pdf"):
@@ -883,7 +896,12 @@ def _request(session, path, method, values, token):
     body = body.decode(errors="replace")
     if 200 <= status < 300:
         return "ok", f"{status}"
-    if status in (301, 302, 303, 307) and location and "/web/login" not in location and "invalid" not in location:
+    if (
+        status in (301, 302, 303, 307)
+        and location
+        and "/web/login" not in location
+        and "invalid" not in location
+    ):
         return "ok", f"{status} -> {location}"
     if status >= 500:
         return "error", f"{status}: {body[:160]}"
@@ -960,7 +978,8 @@ def test_attack_surface_matches_the_allowlist(surface_server):
             skipped += skips
         jobs = [pool.submit(attempts.run_calls, role, model) for model in ordered for role in ROLES]
         route_jobs = [
-            pool.submit(_route_attempts, world, role, http_routes(), suite_reports(admin), targets) for role in ROLES
+            pool.submit(_route_attempts, world, role, http_routes(), suite_reports(admin), targets)
+            for role in ROLES
         ]
         for job in jobs:
             done, skips = job.result()
@@ -974,8 +993,10 @@ def test_attack_surface_matches_the_allowlist(surface_server):
     for role, _model, _kind, _name, outcome, _detail in outcomes:
         counts[role][outcome] += 1
     summary = ", ".join(f"{role}: {dict(counts[role])}" for role in ROLES)
-    print(f"\nattack surface: {len(outcomes)} attempts, {len(skipped)} skipped by the allowlist, "
-          f"{time.monotonic() - started:.0f} s; {summary}")
+    print(
+        f"\nattack surface: {len(outcomes)} attempts, {len(skipped)} skipped by the allowlist, "
+        f"{time.monotonic() - started:.0f} s; {summary}"
+    )
     unexpected, stale = _compare(allowlist, outcomes)
     errors = allowlist.errors + targets.problems
     errors += [f"methods of models outside the suite's: {unknown}"] if unknown else []
