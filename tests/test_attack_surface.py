@@ -502,13 +502,59 @@ def _level(world):
     return _first(world, "ar.dunning.level")
 
 
+def _write_off(world):
+    """A write-off of a new invoice of customer A through its wizard (the only way to make one).
+
+    Company A gets an allowance account and the provision journal first; 500 is above the
+    threshold (100), so the write-off waits for a second credit manager.
+    """
+    account = world.execute(
+        "account.account",
+        "create",
+        {"code": "123499", "name": "Surface allowance", "account_type": "asset_current"},
+        context=world.ctx_a,
+    )
+    journal = _first(
+        world, "account.journal", [["type", "=", "general"], ["company_id", "=", world.company_a]]
+    )
+    world.execute(
+        "res.company",
+        "write",
+        [world.company_a],
+        {
+            "ar_allowance_account_id": account,
+            "ar_provision_journal_id": journal,
+            "ar_write_off_threshold": 100,
+        },
+    )
+    invoice = world._invoice(world.customer_a)
+    context = {**world.ctx_a, "active_model": "account.move", "active_ids": [invoice]}
+    wizard = world.execute("ar.write.off.wizard", "create", {"reason": "Surface"}, context=context)
+    return world.execute("ar.write.off.wizard", "action_write_off", [wizard], context=context)["res_id"]
+
+
+def _write_off_line(world):
+    lines = world.execute("ar.write.off", "read", [world.target_id("ar.write.off")], ["line_ids"])[0]
+    return lines["line_ids"][0]
+
+
 #: how the administrator creates a record of a model that has none in the demo data:
 #: model -> function(world) returning the values (or the id of a record it made itself)
 FACTORIES = {
-    "ar.aging.report.line": lambda w: {"wizard_id": w.target_id("ar.aging.report.wizard")},
-    "ar.credit.dashboard.line": lambda w: {"dashboard_id": w.target_id("ar.credit.dashboard")},
+    "ar.aging.report.line": lambda w: {
+        "wizard_id": w.target_id("ar.aging.report.wizard"),
+        "company_id": w.company_a,
+    },
+    "ar.credit.dashboard.line": lambda w: {
+        "dashboard_id": w.target_id("ar.credit.dashboard"),
+        "kind": "bucket",
+    },
     "ar.credit.kpi.grade": lambda w: {"kpi_id": w.target_id("ar.credit.kpi")},
-    "ar.data.quality.issue": lambda w: {"report_id": w.target_id("ar.data.quality.report")},
+    "ar.data.quality.issue": lambda w: {
+        "report_id": w.target_id("ar.data.quality.report"),
+        "company_id": w.company_a,
+    },
+    "ar.write.off.wizard": lambda w: {"partner_id": w.customer_a, "reason": "Surface"},
     "ar.balance.confirmation": lambda w: {"partner_id": w.customer_a, "balance": 500},
     "ar.dunning.communication": lambda w: {
         "partner_id": w.customer_a,
@@ -546,13 +592,16 @@ FACTORIES = {
     "ar.payment.risk.model": lambda w: {},
     "ar.provision.run": lambda w: {"matrix_id": _first(w, "ar.provision.matrix")},
     "ar.provision.line": lambda w: {"run_id": w.target_id("ar.provision.run"), "partner_id": w.customer_a},
-    "ar.write.off": lambda w: {"partner_id": w.customer_a, "reason": "Surface write-off"},
-    "ar.write.off.line": lambda w: {
+    "ar.write.off": _write_off,
+    "ar.write.off.line": _write_off_line,
+    "ar.credit.release.wizard": lambda w: {
+        "order_id": _first(w, "sale.order", [["state", "=", "draft"]]),
+        "reason": "Surface",
+    },
+    "ar.write.off.recovery.wizard": lambda w: {
         "write_off_id": w.target_id("ar.write.off"),
-        "move_id": w.invoice_a,
-        "account_id": _first(w, "account.account", [["account_type", "=", "asset_receivable"]]),
-        "currency_id": w.execute("res.company", "read", [w.company_a], ["currency_id"])[0]["currency_id"][0],
-        "amount": 10,
+        "line_id": w.target_id("ar.write.off.line"),
+        "amount": 1,
     },
     "ar.write.off.recovery": lambda w: {
         "write_off_id": w.target_id("ar.write.off"),
@@ -604,6 +653,8 @@ class Targets:
             return None
         try:
             vals = factory(world) if factory else {}
+            if isinstance(vals, int):
+                return vals  # the factory made the record itself
             return world.execute(model, "create", vals, context=world.ctx_a)
         except RpcError as error:
             self.problems.append(f"{model}: the administrator could not create a record: {error}")
