@@ -553,6 +553,8 @@ FACTORIES = {
     "ar.data.quality.issue": lambda w: {
         "report_id": w.target_id("ar.data.quality.report"),
         "company_id": w.company_a,
+        "res_model": "res.partner",
+        "res_id": w.customer_a,
     },
     "ar.write.off.wizard": lambda w: {"partner_id": w.customer_a, "reason": "Surface"},
     "ar.balance.confirmation": lambda w: {"partner_id": w.customer_a, "balance": 500},
