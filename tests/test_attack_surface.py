@@ -533,6 +533,23 @@ def _write_off(world):
     return world.execute("ar.write.off.wizard", "action_write_off", [wizard], context=context)["res_id"]
 
 
+def _data_quality_issue(world):
+    """An issue of the administrator's data-quality report (one it found, else one made up)."""
+    report = world.target_id("ar.data.quality.report")
+    issues = world.execute("ar.data.quality.report", "read", [report], ["issue_ids"])[0]["issue_ids"]
+    if issues:
+        return issues[0]
+    check = world.execute("ar.data.quality.issue", "fields_get", ["check_code"], attributes=["selection"])
+    return {
+        "report_id": report,
+        "company_id": world.company_a,
+        "check_code": check["check_code"]["selection"][0][0],
+        "severity": "low",
+        "res_model": "res.partner",
+        "res_id": world.customer_a,
+    }
+
+
 def _write_off_line(world):
     lines = world.execute("ar.write.off", "read", [world.target_id("ar.write.off")], ["line_ids"])[0]
     return lines["line_ids"][0]
@@ -550,12 +567,7 @@ FACTORIES = {
         "kind": "bucket",
     },
     "ar.credit.kpi.grade": lambda w: {"kpi_id": w.target_id("ar.credit.kpi")},
-    "ar.data.quality.issue": lambda w: {
-        "report_id": w.target_id("ar.data.quality.report"),
-        "company_id": w.company_a,
-        "res_model": "res.partner",
-        "res_id": w.customer_a,
-    },
+    "ar.data.quality.issue": lambda w: _data_quality_issue(w),
     "ar.write.off.wizard": lambda w: {"partner_id": w.customer_a, "reason": "Surface"},
     "ar.balance.confirmation": lambda w: {"partner_id": w.customer_a, "balance": 500},
     "ar.dunning.communication": lambda w: {
