@@ -1,7 +1,8 @@
 """The attack surface of the suite, enumerated and compared with one allowlist.
 
-For every role below, the test tries, over plain JSON-RPC and HTTP with a real
-login, everything a client can send:
+For every role below, the test tries, with a real login (a web session calling
+models as the web client does, ``/web/dataset/call_kw``, and plain HTTP),
+everything a client can send:
 
 - a write of a plausible different value to every field (from ``fields_get``)
   of every model of the three addons and of every core model they extend
@@ -26,9 +27,12 @@ of their own (both dropped at the end); each role works on its own copy of each
 record (its own quotation, its own wizard, ...), and every successful write is
 undone by the administrator, so the attempts don't depend on each other.
 
-How the records and values are chosen (``Target``, ``_write_value``) and what
-counts as refused is documented in the allowlist's header.  Set
-``AR_SURFACE_REPORT=path`` to get every outcome in a file.
+How the records and values are chosen (``Targets``, ``_write_value``) and what
+counts as refused is documented in the allowlist's header.  Models without
+demo records get one from ``FACTORIES``; a model left without a record, a
+route parameter without a record (``ROUTE_RECORDS``) or a route answering 5xx
+fails the test as a problem, so nothing is skipped silently.  Set
+``AR_SURFACE_REPORT=path`` to get every outcome in a file (tab-separated).
 """
 
 import ast
