@@ -1,5 +1,6 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
 from .credit_rules import CreditPolicy, local_today
@@ -102,8 +103,25 @@ class ResCompany(models.Model):
         whatever time zone the caller's context or user has.
         """
         self.ensure_one()
-        # the address may be out of the caller's reach (a portal user): its time zone is no secret
-        return local_today(fields.Datetime.now(), self.sudo().partner_id.tz)
+        return local_today(fields.Datetime.now(), self._ar_time_zone(self.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _ar_time_zone(self, company_id):
+        """Time zone of the company's address, read once per process (cleared when a tz changes).
+
+        Read as the system: the address may be out of the caller's reach (a
+        portal user), and its time zone is no secret. Cached because every
+        credit check asks for it.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.tz FROM res_company c JOIN res_partner p ON p.id = c.partner_id WHERE c.id = %s",
+                company_id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
 
     def _ar_credit_policy(self):
         """The company's settings as a :class:`CreditPolicy`."""

@@ -453,6 +453,8 @@ class ResPartner(models.Model):
         self._check_credit_write_access(vals)
         result = super().write(vals)
         self._ar_revoke_releases(vals)
+        if "tz" in vals:
+            self.env.registry.clear_cache()  # a company's date follows its address's time zone
         return result
 
     def _ar_revoke_releases(self, vals):
