@@ -207,10 +207,14 @@ def goods(user):
     return _GOODS[user.rpc.url]
 
 
-def new_invoice(admin, partner, amount, days_overdue=30, post=True, **vals):
-    """A customer invoice of ``amount`` (no tax) due ``days_overdue`` days ago, posted unless ``post``."""
+def new_invoice(admin, partner, amount, days_overdue=30, post=True, company=None, **vals):
+    """A customer invoice of ``amount`` (no tax) due ``days_overdue`` days ago, posted unless ``post``.
+
+    ``company``: made and posted in that company (default: the admin's current one).
+    """
     due = (date.today() - timedelta(days=days_overdue)).isoformat()
     line = {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}
+    in_company = {"context": {"allowed_company_ids": [company]}} if company else {}
     move = admin.execute(
         "account.move",
         "create",
@@ -222,9 +226,10 @@ def new_invoice(admin, partner, amount, days_overdue=30, post=True, **vals):
             "invoice_line_ids": [[0, 0, line]],
             **vals,
         },
+        **in_company,
     )
     if post:
-        admin.execute("account.move", "action_post", [move])
+        admin.execute("account.move", "action_post", [move], **in_company)
     return move
 
 

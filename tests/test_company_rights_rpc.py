@@ -19,7 +19,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from conftest import HttpSession, RpcError, create_user, new_customer
+from conftest import HttpSession, RpcError, create_user, new_customer, new_invoice
 from odoo_processes import as_superuser
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -60,21 +60,7 @@ def _user(admin, rpc, prefix, groups, company, companies=None):
 
 def _invoice(admin, partner, amount, company, days_overdue=40):
     """A posted customer invoice of ``company``: (id, name)."""
-    due = (date.today() - timedelta(days=days_overdue)).isoformat()
-    line = {"name": "Rights goods", "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}
-    move = admin.execute(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": partner,
-            "invoice_date": due,
-            "invoice_date_due": due,
-            "invoice_line_ids": [[0, 0, line]],
-        },
-        **_in(company),
-    )
-    admin.execute("account.move", "action_post", [move], **_in(company))
+    move = new_invoice(admin, partner, amount, days_overdue, company=company)
     return move, admin.execute("account.move", "read", [move], ["name"])[0]["name"]
 
 
