@@ -1,4 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+#: The customer's dunning set-up: the collections team's (collectors and their managers) to change.
+DUNNING_SETTINGS = frozenset({"ar_dunning_policy_id", "ar_collector_id", "ar_statement_frequency"})
+#: Written by the statement schedule only.
+DUNNING_SERVER_FIELDS = frozenset({"ar_statement_last_date"})
 
 
 class ResPartner(models.Model):
@@ -56,6 +62,42 @@ class ResPartner(models.Model):
     ar_balance_confirmation_ids = fields.One2many(
         "ar.balance.confirmation", "partner_id", string="Balance Confirmations"
     )
+
+    def _ar_check_dunning_write(self, vals, creating=False):
+        """Refuse a change of the dunning set-up by anyone outside the collections team.
+
+        On creation, empty values and the defaults (what a form sends) pass;
+        the date of the last statement is the schedule's only.
+        """
+        if self.env.su:
+            return
+        if any(vals.get(name) for name in DUNNING_SERVER_FIELDS):
+            raise AccessError(
+                self.env._("The date of the last statement is set by the statement schedule only.")
+            )
+        defaults = {"ar_statement_frequency": "none"} if creating else {}
+        changed = [
+            name
+            for name in DUNNING_SETTINGS.intersection(vals)
+            if not creating or (vals[name] and vals[name] != defaults.get(name))
+        ]
+        if changed and not self.env.user.has_group("ar_dunning.group_ar_dunning_user"):
+            raise AccessError(
+                self.env._(
+                    "Only the collections team can change a customer's dunning policy, "
+                    "collector or statements."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._ar_check_dunning_write(vals, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._ar_check_dunning_write(vals)
+        return super().write(vals)
 
     @api.depends_context("company")
     def _compute_ar_dunning_status(self):
