@@ -75,6 +75,19 @@ class TestServerFields(ArTransactionCase):
         if "company_id" in Comodel._fields and Comodel._fields["company_id"].store:
             domain.append(("company_id", "in", [False, self.env.company.id]))
         if comodel == "res.partner":
+            # a customer that owes something: documents such as promises are bounded by the open amount
+            owing = self.env["account.move"].search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("amount_residual", ">=", 1000),
+                    ("company_id", "=", self.env.company.id),
+                    ("commercial_partner_id", "not in", list(exclude)),
+                ],
+                limit=1,
+            )
+            if owing:
+                return owing.commercial_partner_id
             domain += [("parent_id", "=", False), ("is_company", "=", True)]
         if comodel == "account.move":
             domain += [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
