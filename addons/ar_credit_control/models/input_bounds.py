@@ -46,9 +46,12 @@ class ArInputBoundsMixin(models.AbstractModel):
     def _ar_bounded_fields(self):
         """The fields the bounds cover: stored, of a suite module, written by clients (cached)."""
         cls = type(self)
-        if "_ar_bounded_cache" not in cls.__dict__:
-            cls._ar_bounded_cache = self._ar_find_bounded_fields()
-        return cls._ar_bounded_cache
+        cached = cls.__dict__.get("_ar_bounded_cache")
+        # keyed on the class's field dict: installing a module sets the model up again with a new
+        # dict (and maybe new fields of a suite module, e.g. a company setting of ar_dunning)
+        if cached is None or cached[0] is not self._fields:
+            cached = cls._ar_bounded_cache = (self._fields, self._ar_find_bounded_fields())
+        return cached[1]
 
     def _ar_find_bounded_fields(self):
         return [
