@@ -47,10 +47,11 @@ class ArInputBoundsMixin(models.AbstractModel):
         """The fields the bounds cover: stored, of a suite module, written by clients (cached)."""
         cls = type(self)
         cached = cls.__dict__.get("_ar_bounded_cache")
-        # keyed on the class's field dict: installing a module sets the model up again with a new
-        # dict (and maybe new fields of a suite module, e.g. a company setting of ar_dunning)
-        if cached is None or cached[0] is not self._fields:
-            cached = cls._ar_bounded_cache = (self._fields, self._ar_find_bounded_fields())
+        # keyed on the model's fields: a module installed later in the same process sets the
+        # model up again with more fields (e.g. a company setting of ar_dunning)
+        key = frozenset(self._fields)
+        if cached is None or cached[0] != key:
+            cached = cls._ar_bounded_cache = (key, self._ar_find_bounded_fields())
         return cached[1]
 
     def _ar_find_bounded_fields(self):
