@@ -262,7 +262,7 @@ def public_methods():
     found = {}
     for addon in ADDONS:
         for path in sorted((REPO_ROOT / "addons" / addon).glob("*/*.py")):
-            if path.parent.name not in ("models", "wizards", "wizard", "report"):
+            if path.parent.name not in ("models", "wizards", "report"):
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
                 if not isinstance(node, ast.ClassDef):

@@ -394,7 +394,7 @@ def _public_action_methods():
     """(model, method) of every action_*/button_* method defined on a credit-state model."""
     found = set()
     for path in (REPO_ROOT / "addons").glob("*/*/*.py"):
-        if path.parent.name not in ("models", "wizards", "wizard"):
+        if path.parent.name not in ("models", "wizards", "report"):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.ClassDef):

@@ -1,4 +1,5 @@
 from . import models
+from . import report
 from . import wizards
 from .models.ar_credit_balance import DROP_TRIGGER_SQL
 

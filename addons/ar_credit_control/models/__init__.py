@@ -1,4 +1,5 @@
 from . import ar_server_fields_mixin
+from . import input_bounds
 from . import ar_credit_grade
 from . import ar_credit_assessment
 from . import res_partner
@@ -9,7 +10,6 @@ from . import ar_credit_release
 from . import sale_order
 from . import sale_order_line
 from . import account_move
-from . import ar_payment_behaviour
 from . import ar_credit_api
 from . import ar_insolvency_case
 from . import ar_write_off
@@ -21,6 +21,3 @@ from . import ar_provision_run
 from . import ar_provision_line
 from . import ar_payment_risk_model
 from . import res_currency
-from . import input_bounds
-from . import input_bounds_models
-from . import res_partner_bounds

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from .ar_credit_release import MANAGER_GROUP
+from ..const import GROUP_CREDIT_MANAGER
 
 
 class AccountMove(models.Model):
@@ -61,7 +61,7 @@ class AccountMove(models.Model):
         if not reasons:
             return
         text = "\n".join("- " + line for line in partner._ar_reason_lines(reasons, currency))
-        if company.ar_credit_check_mode == "block" and not self.env.user.has_group(MANAGER_GROUP):
+        if company.ar_credit_check_mode == "block" and not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise UserError(
                 self.env._(
                     "Invoice of %(partner)s cannot be posted: the credit check failed.\n%(reasons)s\n"

@@ -9,10 +9,11 @@ form use, so an integration sees exactly what a user sees in Odoo.
 from odoo import api, models
 from odoo.exceptions import AccessError, MissingError, UserError
 
-from . import credit_rules
+from ..const import GROUP_CREDIT_USER, GROUP_SALESMAN
+from ..tools import credit_rules
 
 #: Groups that may call the API (any one of them).
-API_GROUPS = ("ar_credit_control.group_ar_credit_user", "sales_team.group_sale_salesman")
+API_GROUPS = (GROUP_CREDIT_USER, GROUP_SALESMAN)
 
 
 class ArCreditApi(models.AbstractModel):

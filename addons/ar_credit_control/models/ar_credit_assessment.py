@@ -5,9 +5,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .ar_credit_grade import score_in_range
-from .credit_scoring import DEFAULT_WEIGHTS, behaviour_score, recommended_limit, trend, weighted_score
-from .registration_id import validate_registration_id, validate_tax_id
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools.credit_scoring import (
+    DEFAULT_WEIGHTS,
+    as_float,
+    behaviour_score,
+    recommended_limit,
+    trend,
+    weighted_score,
+)
+from ..tools.grade_rules import score_in_range
+from ..tools.registration_id import validate_registration_id, validate_tax_id
 
 #: The five Cs of credit, in the order of the scorecard.
 FACTORS = ("character", "capacity", "capital", "collateral", "conditions")
@@ -47,7 +55,7 @@ LOCKED_FIELDS = frozenset(
         "rating_date",
     }
 )
-MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
+
 #: Set by the assessment's actions or computed by the server (see ``ar.server.fields.mixin``): the
 #: decision, the payment history read from the books, and the score, grade and recommendation
 #: computed from them.
@@ -64,15 +72,6 @@ SERVER_FIELDS = (
 )
 
 
-def _to_float(value):
-    """SQL numeric (Decimal) or NULL to float or None."""
-    return None if value is None else float(value)
-
-
-def _default_weight(factor):
-    return lambda self: self.env.company[f"ar_weight_{factor}"]
-
-
 class ArCreditAssessment(models.Model):
     """A customer's credit assessment: 5C scorecard plus payment behaviour.
 
@@ -84,7 +83,7 @@ class ArCreditAssessment(models.Model):
 
     _name = "ar.credit.assessment"
     _description = "Credit Assessment"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _ar_server_fields = SERVER_FIELDS
@@ -126,12 +125,12 @@ class ArCreditAssessment(models.Model):
     capital_score = fields.Float(help="Equity and financial strength (0-100).")
     collateral_score = fields.Float(help="Guarantees, securities and other collateral (0-100).")
     conditions_score = fields.Float(help="Industry, economic and country conditions (0-100).")
-    character_weight = fields.Float(default=_default_weight("character"))
-    capacity_weight = fields.Float(default=_default_weight("capacity"))
-    capital_weight = fields.Float(default=_default_weight("capital"))
-    collateral_weight = fields.Float(default=_default_weight("collateral"))
-    conditions_weight = fields.Float(default=_default_weight("conditions"))
-    behaviour_weight = fields.Float(default=_default_weight("behaviour"))
+    character_weight = fields.Float(default=lambda self: self.env.company.ar_weight_character)
+    capacity_weight = fields.Float(default=lambda self: self.env.company.ar_weight_capacity)
+    capital_weight = fields.Float(default=lambda self: self.env.company.ar_weight_capital)
+    collateral_weight = fields.Float(default=lambda self: self.env.company.ar_weight_collateral)
+    conditions_weight = fields.Float(default=lambda self: self.env.company.ar_weight_conditions)
+    behaviour_weight = fields.Float(default=lambda self: self.env.company.ar_weight_behaviour)
 
     # Payment behaviour over the 12 months before the assessment date
     avg_days_late = fields.Float(
@@ -328,7 +327,7 @@ class ArCreditAssessment(models.Model):
 
     def _check_credit_manager(self):
         """Raise AccessError unless the current user is a Credit Manager."""
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can approve or reject credit assessments."))
 
     def _check_state(self, *states):
@@ -436,7 +435,7 @@ class ArCreditAssessment(models.Model):
             "avg_days_late": round(float(row["avg_days_late"]), 2),
             "share_paid_late": round(float(row["share_paid_late"]), 2),
             "worst_days_late": row["worst_days_late"],
-            "trend_days": round(trend(_to_float(row["recent_avg"]), _to_float(row["earlier_avg"])), 2),
+            "trend_days": round(trend(as_float(row["recent_avg"]), as_float(row["earlier_avg"])), 2),
             "avg_monthly_invoiced": self.currency_id.round(float(row["invoiced_total"]) / 12),
         }
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_rules import CreditFigures, usage_percent
+from ..tools.credit_rules import CreditFigures, usage_percent
 
 _logger = logging.getLogger(__name__)
 

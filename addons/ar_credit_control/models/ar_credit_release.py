@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
+from ..const import GROUP_CREDIT_MANAGER
 
 
 class ArCreditRelease(models.Model):
@@ -18,7 +18,8 @@ class ArCreditRelease(models.Model):
 
     _name = "ar.credit.release"
     _description = "Credit Release Decision"
-    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
+    _ar_bounds_exempt = ("reason_blocked",)
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -76,7 +77,7 @@ class ArCreditRelease(models.Model):
     @api.model
     def _ar_record_decision(self, vals):
         """Create the decision of the current user now; decider and date are the server's."""
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
         with self._ar_server_write():
             return self.sudo().create({**vals, "decided_by_id": self.env.uid, "date": fields.Datetime.now()})

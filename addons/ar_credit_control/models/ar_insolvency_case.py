@@ -4,9 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
-from .insolvency_rules import ACTIVE_STATES, check_amounts, expected_dividend, expected_loss
+from ..const import GROUP_CREDIT_MANAGER, INSOLVENCY_ACTIVE_STATES
+from ..tools.insolvency_rules import check_amounts, expected_dividend, expected_loss
 
-MANAGER_GROUP = "ar_credit_control.group_ar_credit_manager"
 #: Fields set by the case's actions only (opening, filing, closing), and the figures computed from
 #: them; guarded by ``ar.server.fields.mixin``.
 ACTION_FIELDS = frozenset(
@@ -35,7 +35,7 @@ class ArInsolvencyCase(models.Model):
 
     _name = "ar.insolvency.case"
     _description = "Customer Insolvency Case"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     _order = "date_opening desc, id desc"
     _check_company_auto = True
     _ar_server_fields = tuple(sorted(ACTION_FIELDS))
@@ -169,13 +169,13 @@ class ArInsolvencyCase(models.Model):
 
     @api.constrains("partner_id", "company_id", "state")
     def _check_one_active_case(self):
-        for case in self.filtered(lambda c: c.state in ACTIVE_STATES):
+        for case in self.filtered(lambda c: c.state in INSOLVENCY_ACTIVE_STATES):
             others = self.search_count(
                 [
                     ("id", "!=", case.id),
                     ("partner_id", "=", case.partner_id.id),
                     ("company_id", "=", case.company_id.id),
-                    ("state", "in", ACTIVE_STATES),
+                    ("state", "in", INSOLVENCY_ACTIVE_STATES),
                 ]
             )
             if others:
@@ -204,7 +204,7 @@ class ArInsolvencyCase(models.Model):
     @api.model
     def _check_credit_manager(self):
         """Raise AccessError unless the current user is a Credit Manager."""
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.su and not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can create, open or close insolvency cases."))
 
     @api.model_create_multi
@@ -339,13 +339,13 @@ class ArInsolvencyCase(models.Model):
 
     def _end(self, state):
         self._check_credit_manager()
-        allowed = ("draft", *ACTIVE_STATES) if state == "cancelled" else ACTIVE_STATES
+        allowed = ("draft", *INSOLVENCY_ACTIVE_STATES) if state == "cancelled" else INSOLVENCY_ACTIVE_STATES
         self._check_state(*allowed)
         for case in self:
             reason = (case.close_reason or "").strip()
             if not reason:
                 raise UserError(self.env._("%(case)s: give the closing reason first.", case=case.name))
-            was_active = case.state in ACTIVE_STATES
+            was_active = case.state in INSOLVENCY_ACTIVE_STATES
             lifted = case._lift() if was_active else []
             with self._ar_server_write():
                 case.sudo().write(

@@ -4,9 +4,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from . import payment_risk_learning, payment_risk_sql
-from .ar_credit_release import MANAGER_GROUP
-from .payment_risk_rules import (
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools import payment_risk_learning, payment_risk_sql
+from ..tools.payment_risk_rules import (
     MIN_TRAINING_SAMPLES,
     model_score,
     rule_score,
@@ -31,6 +31,8 @@ class ArPaymentRiskModel(models.Model):
     """
 
     _name = "ar.payment.risk.model"
+    _inherit = ["ar.input.bounds.mixin"]
+    _ar_bounds_exempt = ("model_data",)
     _description = "Payment Risk Model"
     _rec_name = "company_id"
     _order = "company_id"
@@ -115,7 +117,7 @@ class ArPaymentRiskModel(models.Model):
     # Training
     # ------------------------------------------------------------------
     def _check_manager(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(
                 self.env._("Only a Credit Manager can train or refresh the payment risk model.")
             )

@@ -6,7 +6,7 @@ class ArProvisionLine(models.Model):
 
     _name = "ar.provision.line"
     _description = "Provision Line"
-    _inherit = ["ar.server.fields.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
     _order = "run_id, partner_id, bucket_index"
     _check_company_auto = True
     #: A line documents the run's computation: made, changed and dropped by the run only.

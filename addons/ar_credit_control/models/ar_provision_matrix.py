@@ -1,9 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .aging_rules import AgingBuckets
-from .aging_sql import bucket_totals_sql
-from .provision_rules import (
+from ..tools.aging_rules import AgingBuckets
+from ..tools.aging_sql import bucket_totals_sql
+from ..tools.provision_rules import (
     CN_AGE_TEMPLATE,
     ProvisionError,
     bucket_bounds,
@@ -17,6 +17,7 @@ class ArProvisionMatrix(models.Model):
     """Expected credit loss rates per aging bucket of a company (one active matrix per company)."""
 
     _name = "ar.provision.matrix"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Provision Matrix"
     _order = "company_id, active desc, id desc"
 

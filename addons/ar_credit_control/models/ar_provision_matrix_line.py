@@ -1,13 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .provision_rules import adjusted_rate
+from ..tools.provision_rules import adjusted_rate
 
 
 class ArProvisionMatrixLine(models.Model):
     """An aging bucket of a provision matrix and its expected loss rate."""
 
     _name = "ar.provision.matrix.line"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Provision Matrix Bucket"
     _order = "matrix_id, days_from, id"
 

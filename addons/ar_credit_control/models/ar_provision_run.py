@@ -2,9 +2,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .aging_sql import customer_buckets_sql
-from .provision_rules import arithmetic_text, entry_sides, format_amount, line_provision, provision_difference
-from .xlsx_export import currency_format, table_xlsx
+from ..const import GROUP_ACCOUNT_MANAGER
+from ..tools.aging_sql import customer_buckets_sql
+from ..tools.provision_rules import (
+    arithmetic_text,
+    entry_sides,
+    format_amount,
+    line_provision,
+    provision_difference,
+)
+from ..tools.xlsx import currency_format, table_xlsx
 
 
 class ArProvisionRun(models.Model):
@@ -12,7 +19,7 @@ class ArProvisionRun(models.Model):
 
     _name = "ar.provision.run"
     _description = "Provision Run"
-    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
     _check_company_auto = True
     _order = "date desc, id desc"
     #: Computed and posted by the run's actions only (see ``ar.server.fields.mixin``).
@@ -180,7 +187,7 @@ class ArProvisionRun(models.Model):
 
     def _check_accountant(self):
         """Only accounting managers approve provision entries."""
-        if not self.env.user.has_group("account.group_account_manager"):
+        if not self.env.user.has_group(GROUP_ACCOUNT_MANAGER):
             raise AccessError(self.env._("Only accounting managers can post or reverse provision entries."))
 
     def _check_accounts(self):

@@ -4,8 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
-from .ar_credit_release import MANAGER_GROUP
-from .write_off_rules import needs_second_approval
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools.write_off_rules import needs_second_approval
 
 APPROVAL_ACTIVITY = "ar_credit_control.mail_activity_write_off_approval"
 
@@ -39,7 +39,7 @@ class ArWriteOff(models.Model):
 
     _name = "ar.write.off"
     _description = "Bad-Debt Write-off"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _ar_server_fields = tuple(sorted(WORKFLOW_FIELDS))
@@ -140,7 +140,7 @@ class ArWriteOff(models.Model):
     # ------------------------------------------------------------------
     def _check_manager(self):
         """Raise AccessError unless the current user is a Credit Manager (sudo does not change the user)."""
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can write off receivables."))
 
     def _lock(self):

@@ -5,6 +5,7 @@ class ArWriteOffLine(models.Model):
     """One invoice of a write-off: its open amount in the invoice currency and in company currency."""
 
     _name = "ar.write.off.line"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Bad-Debt Write-off Line"
     _order = "write_off_id, id"
     _check_company_auto = True

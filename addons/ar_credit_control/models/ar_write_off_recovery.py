@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .ar_credit_release import MANAGER_GROUP
-from .write_off_rules import (
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools.write_off_rules import (
     WriteOffRuleError,
     check_recovery_amount,
     recovery_company_amount,
@@ -15,6 +15,7 @@ class ArWriteOffRecovery(models.Model):
     against the allowance, then the customer's payment is reconciled with it as usual."""
 
     _name = "ar.write.off.recovery"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Bad-Debt Recovery"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -44,7 +45,7 @@ class ArWriteOffRecovery(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can record recoveries."))
         if not self.env.su:
             raise AccessError(self.env._("Recoveries are recorded with the Record Recovery wizard."))

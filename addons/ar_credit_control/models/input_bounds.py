@@ -1,8 +1,8 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from . import input_rules
+from ..tools import input_rules
 
 #: Modules whose fields the bounds cover (fields of the core models they extend are left alone).
 SUITE_MODULES = frozenset({"ar_credit_control", "ar_dunning", "ar_insurance"})
@@ -89,7 +89,7 @@ class ArInputBoundsMixin(models.AbstractModel):
         """``(problem, limit)`` of ``value`` for ``field`` (``problem`` None when acceptable)."""
         if field.type in NUMBER_TYPES:
             if isinstance(value, str):
-                value = _to_float(value)
+                value = input_rules.parse_float(value)
             if self._ar_is_percent(field):
                 return input_rules.percent_problem(value), input_rules.MAX_PERCENT
             limit = input_rules.MAX_AMOUNT
@@ -99,7 +99,7 @@ class ArInputBoundsMixin(models.AbstractModel):
             return input_rules.number_problem(value, limit=limit), limit
         if field.type in DATE_TYPES:
             if isinstance(value, str):
-                value = _to_date(value)
+                value = input_rules.parse_iso_date(value)
             return input_rules.date_problem(value, self._ar_bounds_today()), None
         limit = TEXT_LIMITS[field.type]
         return input_rules.text_problem(value, limit), limit
@@ -173,18 +173,3 @@ class ArInputBoundsMixin(models.AbstractModel):
         for record in self:
             values = {name: record[name] for name in self._ar_bounded_field_names()}
             record._ar_check_bounds(values, lambda record=record: record.display_name)
-
-
-def _to_float(text):
-    """``text`` as a float as the ORM would read it, or None when it is not a number."""
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _to_date(text):
-    try:
-        return fields.Date.to_date(text[:10])
-    except ValueError:
-        return None

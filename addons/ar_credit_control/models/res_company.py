@@ -2,16 +2,18 @@ from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
-from .credit_rules import CreditPolicy, local_today
-from .credit_scoring import DEFAULT_WEIGHTS
-from .payment_risk_rules import DEFAULT_LATE_DAYS
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools.aging_rules import DEFAULT_BUCKETS, AgingBucketError, parse_buckets
+from ..tools.credit_rules import CreditPolicy, local_today
+from ..tools.credit_scoring import DEFAULT_WEIGHTS
+from ..tools.payment_risk_rules import DEFAULT_LATE_DAYS
 
 
 class ResCompany(models.Model):
     """Company-wide credit check settings and scorecard weights."""
 
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "ar.input.bounds.mixin"]
 
     ar_credit_check_mode = fields.Selection(
         [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
@@ -140,7 +142,7 @@ class ResCompany(models.Model):
     def _ar_credit_managers(self):
         """Active internal users of this company who are credit managers."""
         self.ensure_one()
-        group = self.env.ref("ar_credit_control.group_ar_credit_manager")
+        group = self.env.ref(GROUP_CREDIT_MANAGER)
         return group.users.filtered(
             lambda user: user.active
             and not user.share

@@ -4,8 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount, format_date
 
-from . import credit_rules
-from .credit_rules import CustomerCredit
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools import credit_rules
+from ..tools.credit_rules import CustomerCredit
 
 #: Partner fields only a credit manager may change.
 CREDIT_MANAGED_FIELDS = frozenset(
@@ -23,7 +24,6 @@ CREDIT_MANAGED_FIELDS = frozenset(
         "credit_stop_delivery_reason",
     }
 )
-
 
 #: Partner fields read by the credit check.
 CUSTOMER_CREDIT_FIELDS = [
@@ -45,7 +45,8 @@ class ResPartner(models.Model):
     credit manager decides around it and keeps every change in the chatter.
     """
 
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "ar.input.bounds.mixin"]
 
     # Credit users (and so the credit managers) may read the core limit too.
     credit_limit = fields.Float(
@@ -132,7 +133,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_credit_is_manager(self):
-        is_manager = self.env.user.has_group("ar_credit_control.group_ar_credit_manager")
+        is_manager = self.env.user.has_group(GROUP_CREDIT_MANAGER)
         for partner in self:
             partner.credit_is_manager = is_manager
 
@@ -438,7 +439,7 @@ class ResPartner(models.Model):
         changed = {name for name in CREDIT_MANAGED_FIELDS.intersection(vals) if vals[name] or not creating}
         if self.env.su or not changed:
             return
-        if not self.env.user.has_group("ar_credit_control.group_ar_credit_manager"):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(
                 self.env._("Only a Credit Manager can change credit limits, grades, holds and review dates.")
             )
@@ -468,3 +469,18 @@ class ResPartner(models.Model):
             self.env["ar.credit.release"]._ar_revoke(
                 self.commercial_partner_id, self.env.company, "; ".join(reasons)
             )
+
+    @api.constrains("credit_limit_temp_until")
+    def _check_temp_limit_not_expired(self):
+        """A temporary limit set today must run until today or later: an expiry in the past grants nothing."""
+        for partner in self:
+            until = partner.credit_limit_temp_until
+            if until and until < partner._ar_bounds_today():
+                raise ValidationError(
+                    self.env._(
+                        "The temporary credit limit of %(partner)s would expire on %(date)s, in the past: "
+                        "give an expiry date of today or later.",
+                        partner=partner.display_name,
+                        date=format_date(self.env, until),
+                    )
+                )

@@ -11,7 +11,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from .ar_credit_release import MANAGER_GROUP
+from ..const import GROUP_CREDIT_MANAGER
+from ..tools.server_fields import refuse_server_values, server_computed_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -27,37 +28,6 @@ CHECK_STATE_FIELDS = {
 AMOUNT_FIELDS = {"partner_id", "currency_id", "pricelist_id", "company_id", "date_order"}
 #: Attempts at recording a refused order as blocked, when concurrent transactions collide.
 BLOCK_RECORD_ATTEMPTS = 8
-
-
-def server_computed_fields(model):
-    """Stored fields of ``model`` the server computes and no client may send.
-
-    Totals, taxes, rates and invoiced quantities: the credit check and the
-    exposure read them, so a forged value would let an order pass. Derived
-    from the field definitions (computed, stored, read-only, no inverse), so
-    a new such field is protected without a list to maintain.
-    """
-    return frozenset(
-        name
-        for name, field in model._fields.items()
-        if field.store and field.compute and field.readonly and not field.inverse and not field.related
-    ) - {"currency_id"}  # follows the pricelist; a real choice of the order's currency, not a figure
-
-
-def refuse_server_values(model, vals_list, extra=()):
-    """Refuse values of server-computed fields (and ``extra``) sent by a client (not the superuser)."""
-    if model.env.su:
-        return
-    protected = server_computed_fields(model) | set(extra)
-    for vals in vals_list:
-        forged = sorted(protected.intersection(vals))
-        if forged:
-            raise AccessError(
-                model.env._(
-                    "These fields are computed by the server and cannot be set: %(fields)s.",
-                    fields=", ".join(forged),
-                )
-            )
 
 
 class SaleOrder(models.Model):
@@ -458,7 +428,7 @@ class SaleOrder(models.Model):
     def action_open_credit_release(self):
         """Open the release wizard (credit managers only)."""
         self.ensure_one()
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
         return {
             "type": "ir.actions.act_window",
@@ -479,7 +449,7 @@ class SaleOrder(models.Model):
         the customer is put on hold or stopped (see ar.credit.release).
         """
         self.ensure_one()
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
         self.check_access("read")  # the order's company among the manager's companies (record rules)
         blocked_change = self.state == "sale" and self.credit_check_state == "blocked"

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .sale_order import refuse_server_values
+from ..tools.server_fields import refuse_server_values
 
 
 class SaleOrderLine(models.Model):

@@ -6,7 +6,7 @@ import openpyxl
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.aging_rules import AgingBucketError, parse_buckets
+from ..tools.aging_rules import AgingBucketError, parse_buckets
 from .common import ArCreditCommon, ArTransactionCase
 
 

@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..models.credit_scoring import behaviour_score
+from ..tools.credit_scoring import behaviour_score
 from .common import ArTransactionCase
 
 VALID_USCC = "91110000600037341L"

@@ -1,7 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.ar_credit_grade import find_overlap, score_in_range
+from ..tools.grade_rules import find_overlap, score_in_range
 from .common import ArTransactionCase
 
 

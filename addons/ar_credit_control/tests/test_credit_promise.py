@@ -13,7 +13,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.credit_rules import local_today
+from ..tools.credit_rules import local_today
 from .common import ArCreditHttpCommon
 
 BLOCKED = "cannot be confirmed: the customer's credit check failed"
@@ -246,7 +246,7 @@ class TestCreditPromise(ArCreditHttpCommon):
         offenders = [
             f"{path.relative_to(addons)}:{number}"
             for addon in ("ar_credit_control", "ar_dunning", "ar_insurance")
-            for folder in ("models", "wizards", "wizard", "controllers", "report")
+            for folder in ("models", "wizards", "controllers", "report", "tools")
             for path in sorted((addons / addon / folder).glob("*.py"))
             for number, line in enumerate(path.read_text().splitlines(), 1)
             if pattern.search(line)

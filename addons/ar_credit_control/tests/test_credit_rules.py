@@ -2,8 +2,8 @@ from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from ..models import credit_rules as rules
-from ..models.credit_rules import CreditFigures, CreditPolicy, CustomerCredit
+from ..tools import credit_rules as rules
+from ..tools.credit_rules import CreditFigures, CreditPolicy, CustomerCredit
 
 TODAY = date(2026, 11, 24)
 

@@ -1,13 +1,13 @@
 from odoo.tests import tagged
 
-from ..models.credit_scoring import (
+from ..tools.credit_scoring import (
     NEUTRAL_BEHAVIOUR_SCORE,
     behaviour_score,
     recommended_limit,
     trend,
     weighted_score,
 )
-from ..models.registration_id import validate_registration_id, validate_tax_id
+from ..tools.registration_id import validate_registration_id, validate_tax_id
 from .common import ArTransactionCase
 
 #: A valid Chinese unified social credit code (checked with stdnum.cn.uscc).

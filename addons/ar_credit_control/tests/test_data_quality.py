@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import BaseCase, tagged
 
-from ..models.data_quality_rules import counts_per_check, id_problems, unreconciled_cutoff
+from ..tools.data_quality_rules import counts_per_check, id_problems, unreconciled_cutoff
 from .common import ArCreditCommon
 
 VALID_VAT = "BE0477123402"

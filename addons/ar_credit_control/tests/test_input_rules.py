@@ -3,7 +3,7 @@ from datetime import date, datetime
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models import input_rules as rules
+from ..tools import input_rules as rules
 from .common import ArTransactionCase
 
 TODAY = date(2026, 3, 15)

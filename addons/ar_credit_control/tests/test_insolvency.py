@@ -1,9 +1,9 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, Form, tagged
 
-from ..models import credit_rules
-from ..models import insolvency_rules as rules
-from ..models.credit_rules import CreditFigures, CreditPolicy, CustomerCredit
+from ..tools import credit_rules
+from ..tools import insolvency_rules as rules
+from ..tools.credit_rules import CreditFigures, CreditPolicy, CustomerCredit
 from .common import ArCreditHttpCommon
 
 

@@ -6,7 +6,7 @@ import openpyxl
 from odoo import Command
 from odoo.tests import tagged
 
-from ..models import kpi_rules
+from ..tools import kpi_rules
 from .common import ArCreditCommon, ArTransactionCase
 
 

@@ -7,8 +7,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from ..models import payment_risk_learning
-from ..models import payment_risk_rules as rules
+from ..tools import payment_risk_learning
+from ..tools import payment_risk_rules as rules
 from .common import ArCreditCommon
 
 _logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from ..models import payment_risk_rules as rules
+from ..tools import payment_risk_rules as rules
 
 
 @tagged("post_install", "-at_install")

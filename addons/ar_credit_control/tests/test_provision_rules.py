@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from ..models.provision_rules import (
+from ..tools.provision_rules import (
     ProvisionError,
     adjusted_rate,
     arithmetic_text,

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 
-from ..models import write_off_rules as rules
+from ..tools import write_off_rules as rules
 from .common import ArCreditCommon
 
 

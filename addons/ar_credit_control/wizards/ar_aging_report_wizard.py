@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.aging_sql import customer_buckets_sql, open_items_sql
-from ..models.xlsx_export import currency_format, table_xlsx
+from ..tools.aging_sql import customer_buckets_sql, open_items_sql
+from ..tools.xlsx import currency_format, table_xlsx
 
 GROUP_BY_FIELDS = {
     "partner": "partner_id",

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.ar_credit_release import MANAGER_GROUP
+from ..const import GROUP_CREDIT_MANAGER
 
 
 class ArCreditReleaseWizard(models.TransientModel):
@@ -20,7 +20,7 @@ class ArCreditReleaseWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
         return super().default_get(fields_list)
 

@@ -4,11 +4,10 @@ from werkzeug.exceptions import Forbidden
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
 
-from odoo.addons.ar_credit_control.models import input_rules
+from odoo.addons.ar_credit_control.tools import input_rules
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-#: Communications a customer sees on the portal: the ones that went out.
-SENT_STATES = ("sent",)
+from ..const import COMMUNICATION_SENT_STATES
 
 
 class ArStatementPortal(CustomerPortal):
@@ -237,7 +236,7 @@ class ArStatementPortal(CustomerPortal):
         return (
             request.env["ar.dunning.communication"]
             .sudo()
-            .search([("partner_id", "=", self._ar_customer().id), ("state", "in", SENT_STATES)])
+            .search([("partner_id", "=", self._ar_customer().id), ("state", "in", COMMUNICATION_SENT_STATES)])
         )
 
     @route("/my/dunning", type="http", auth="user", website=True)

@@ -12,12 +12,7 @@ from . import res_partner
 from . import ar_payment_promise
 from . import ar_payment_plan
 from . import ar_payment_plan_installment
-from . import ar_statement
-from . import ar_dunning_letter_report
-from . import ar_statement_report
 from . import ar_balance_confirmation
-from . import ar_dunning_customer_statement
 from . import ar_credit_api
 from . import ar_insolvency_case
 from . import ar_payment_risk_model
-from . import input_bounds_models

@@ -5,6 +5,7 @@ class ArBalanceConfirmation(models.Model):
     """A customer's confirmation of its balance, given on the portal."""
 
     _name = "ar.balance.confirmation"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Balance Confirmation"
     _order = "date desc, id desc"
     _rec_name = "partner_id"

@@ -5,6 +5,7 @@ class ArCollectionLog(models.Model):
     """A contact made with a customer about its overdue invoices."""
 
     _name = "ar.collection.log"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Collection Log"
     _order = "date desc, id desc"
     _rec_name = "partner_id"

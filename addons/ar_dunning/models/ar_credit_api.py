@@ -3,8 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-#: Group that may record promises to pay through the API.
-COLLECTOR_GROUP = "ar_dunning.group_ar_dunning_user"
+from ..const import GROUP_DUNNING_USER
 
 
 class ArCreditApi(models.AbstractModel):
@@ -68,7 +67,7 @@ class ArCreditApi(models.AbstractModel):
 
         Without ``invoice_ids`` the promise covers every open invoice of the customer.
         """
-        company = self._ar_api_company(groups=(COLLECTOR_GROUP,))
+        company = self._ar_api_company(groups=(GROUP_DUNNING_USER,))
         partner = self._ar_api_partners([partner_id], company).commercial_partner_id
         moves = self.env["account.move"].browse(invoice_ids or [])
         if moves:

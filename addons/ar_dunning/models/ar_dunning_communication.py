@@ -6,12 +6,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-from .dunning_rules import fee_amount
+from ..const import COMMUNICATION_PENDING_STATES
+from ..tools.dunning_rules import fee_amount
 
 _logger = logging.getLogger(__name__)
-
-#: States in which a communication still waits to be executed.
-PENDING_STATES = ("draft", "to_send")
 
 
 class ArDunningCommunication(models.Model):
@@ -26,7 +24,8 @@ class ArDunningCommunication(models.Model):
 
     _name = "ar.dunning.communication"
     _description = "Dunning Communication"
-    _inherit = ["ar.server.fields.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    _ar_bounds_exempt = ("error",)
     _order = "date desc, id desc"
     _check_company_auto = True
     #: Every stored field: a communication is made and executed by the dunning only
@@ -180,7 +179,7 @@ class ArDunningCommunication(models.Model):
     # ------------------------------------------------------------------
     def action_execute(self):
         """Carry out the level's actions of each pending (or failed) communication."""
-        todo = self.filtered(lambda c: c.state in (*PENDING_STATES, "failed"))
+        todo = self.filtered(lambda c: c.state in (*COMMUNICATION_PENDING_STATES, "failed"))
         with self._ar_server_write():
             for comm in todo:
                 comm.contact_id = comm.partner_id._ar_dunning_contact()
@@ -190,7 +189,9 @@ class ArDunningCommunication(models.Model):
     def action_cancel(self):
         """Drop pending communications: nothing is sent, invoices keep their level."""
         with self._ar_server_write():
-            self.filtered(lambda c: c.state in (*PENDING_STATES, "failed")).write({"state": "cancelled"})
+            self.filtered(lambda c: c.state in (*COMMUNICATION_PENDING_STATES, "failed")).write(
+                {"state": "cancelled"}
+            )
         return True
 
     def action_reset(self):

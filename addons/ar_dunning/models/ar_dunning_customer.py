@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.ar_credit_control.models.insolvency_rules import ACTIVE_STATES
+from odoo.addons.ar_credit_control.const import INSOLVENCY_ACTIVE_STATES
 
 
 class ArDunningCustomer(models.Model):
@@ -70,7 +70,7 @@ class ArDunningCustomer(models.Model):
                 [
                     ("partner_id", "in", self.partner_id.ids),
                     ("company_id", "in", self.company_id.ids),
-                    ("state", "in", ACTIVE_STATES),
+                    ("state", "in", INSOLVENCY_ACTIVE_STATES),
                 ]
             )
         )
@@ -88,7 +88,7 @@ class ArDunningCustomer(models.Model):
             """SELECT s.id FROM ar_dunning_customer s
                  JOIN ar_insolvency_case ic ON ic.partner_id = s.partner_id AND ic.company_id = s.company_id
                 WHERE ic.state = ANY(%s)""",
-            [list(ACTIVE_STATES)],
+            [list(INSOLVENCY_ACTIVE_STATES)],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return [("id", "in" if operator == "!=" else "not in", ids)]
@@ -118,3 +118,7 @@ class ArDunningCustomer(models.Model):
         for pair, status in zip(missing, created, strict=True):
             found[pair] = status
         return found
+
+    def action_ar_send_statement(self):
+        """Open the statement wizard for the customers of these worklist rows."""
+        return self.env["ar.statement.wizard"]._open_for(self.partner_id)

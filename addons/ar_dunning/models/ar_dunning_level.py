@@ -12,6 +12,7 @@ class ArDunningLevel(models.Model):
     """
 
     _name = "ar.dunning.level"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Dunning Level"
     _order = "policy_id, days, id"
     _check_company_auto = True

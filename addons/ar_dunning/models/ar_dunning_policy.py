@@ -6,7 +6,7 @@ class ArDunningPolicy(models.Model):
 
     _name = "ar.dunning.policy"
     _description = "Dunning Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ar.input.bounds.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)

@@ -7,11 +7,11 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from odoo.addons.ar_credit_control.models.access_checks import check_rights
-from odoo.addons.ar_credit_control.models.insolvency_rules import ACTIVE_STATES
+from odoo.addons.ar_credit_control.const import INSOLVENCY_ACTIVE_STATES
+from odoo.addons.ar_credit_control.tools.access import check_rights
 
-from . import dunning_rules
-from .ar_dunning_communication import PENDING_STATES
+from ..const import COMMUNICATION_PENDING_STATES, GROUP_DUNNING_MANAGER
+from ..tools import dunning_rules
 
 _logger = logging.getLogger(__name__)
 #: first key of the session advisory lock held while a run is prepared (second key: the run id)
@@ -60,7 +60,8 @@ class ArDunningRun(models.Model):
 
     _name = "ar.dunning.run"
     _description = "Dunning Run"
-    _inherit = ["ar.server.fields.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    _ar_bounds_exempt = ("log",)
     _order = "date desc, id desc"
     _check_company_auto = True
     #: What the run did, written by the run only (see ``ar.server.fields.mixin``).
@@ -160,7 +161,7 @@ class ArDunningRun(models.Model):
 
     def action_start(self):
         """Run (or resume) the dunning: a collections manager's, on runs of its companies."""
-        check_rights(self, "ar_dunning.group_ar_dunning_manager")
+        check_rights(self, GROUP_DUNNING_MANAGER)
         for run in self:
             run.with_company(run.company_id)._execute()
         return True
@@ -296,7 +297,7 @@ class ArDunningRun(models.Model):
 
     def _held_sql(self):
         """Condition on invoice ``m``: out of the dunning on the run date (see HELD_SQL)."""
-        return SQL(HELD_SQL, date=self.date, insolvent=list(ACTIVE_STATES))
+        return SQL(HELD_SQL, date=self.date, insolvent=list(INSOLVENCY_ACTIVE_STATES))
 
     def _select_customers(self):
         """Commercial partners with open invoices old enough for a level, in one query."""
@@ -407,7 +408,7 @@ class ArDunningRun(models.Model):
             [
                 ("partner_id", "in", partner_ids),
                 ("company_id", "=", self.company_id.id),
-                ("state", "in", PENDING_STATES),
+                ("state", "in", COMMUNICATION_PENDING_STATES),
             ]
         )
         return set(comms.partner_id.ids)

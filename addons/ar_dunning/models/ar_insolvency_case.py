@@ -1,6 +1,6 @@
 from odoo import models
 
-from .ar_dunning_communication import PENDING_STATES
+from ..const import COMMUNICATION_PENDING_STATES
 
 
 class ArInsolvencyCase(models.Model):
@@ -29,7 +29,7 @@ class ArInsolvencyCase(models.Model):
                 [
                     ("partner_id", "=", self.partner_id.id),
                     ("company_id", "=", self.company_id.id),
-                    ("state", "in", PENDING_STATES),
+                    ("state", "in", COMMUNICATION_PENDING_STATES),
                 ]
             )
         )

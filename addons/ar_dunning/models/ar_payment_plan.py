@@ -15,7 +15,7 @@ class ArPaymentPlan(models.Model):
 
     _name = "ar.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
     _order = "start_date desc, id desc"
     _check_company_auto = True
     #: Decided by the plan's actions and the daily check (see ``ar.server.fields.mixin``).

@@ -6,6 +6,7 @@ class ArPaymentPlanInstallment(models.Model):
     """One installment of a payment plan."""
 
     _name = "ar.payment.plan.installment"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Payment Plan Installment"
     _order = "plan_id, date, id"
 

@@ -16,7 +16,7 @@ class ArPaymentPromise(models.Model):
 
     _name = "ar.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
     _order = "date desc, id desc"
     #: Decided by the server (see ``ar.server.fields.mixin``): the recorder is the user who recorded it.
     _ar_server_fields = ("state", "residual_at_promise", "user_id")

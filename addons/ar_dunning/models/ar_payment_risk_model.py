@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.tools import SQL
 
-from odoo.addons.ar_credit_control.models.payment_risk_sql import RiskFeature
+from odoo.addons.ar_credit_control.tools.payment_risk_sql import RiskFeature
 
 #: Dunning level an invoice had reached on the prediction date (``b.as_of``): the rank (1, 2, ...) in
 #: its policy of the highest level of the reminders sent for it up to that date, 0 without reminder.

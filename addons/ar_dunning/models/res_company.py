@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.ar_credit_control.models.input_rules import MAX_DAYS, PROMISE_MAX_DAYS
+from odoo.addons.ar_credit_control.tools.input_rules import MAX_DAYS, PROMISE_MAX_DAYS
 
 
 class ResCompany(models.Model):

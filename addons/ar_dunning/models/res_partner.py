@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..const import GROUP_DUNNING_USER
+
 #: The customer's dunning set-up: the collections team's (collectors and their managers) to change.
 DUNNING_SETTINGS = frozenset({"ar_dunning_policy_id", "ar_collector_id", "ar_statement_frequency"})
 #: Written by the statement schedule only.
@@ -81,7 +83,7 @@ class ResPartner(models.Model):
             for name in DUNNING_SETTINGS.intersection(vals)
             if not creating or (vals[name] and vals[name] != defaults.get(name))
         ]
-        if changed and not self.env.user.has_group("ar_dunning.group_ar_dunning_user"):
+        if changed and not self.env.user.has_group(GROUP_DUNNING_USER):
             raise AccessError(
                 self.env._(
                     "Only the collections team can change a customer's dunning policy, "

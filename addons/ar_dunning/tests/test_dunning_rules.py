@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from ..models import dunning_rules as rules
-from ..models.dunning_rules import Item, Level
+from ..tools import dunning_rules as rules
+from ..tools.dunning_rules import Item, Level
 
 TODAY = date(2026, 11, 24)
 PRE = Level(1, -3)

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.ar_credit_control.tests.common import ArCreditCommon
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
 
-from ..models.ar_statement import ArStatement, statement_period
+from ..report.ar_statement import ArStatement, statement_period
 
 
 @tagged("post_install", "-at_install")

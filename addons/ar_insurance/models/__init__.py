@@ -10,4 +10,3 @@ from . import ar_insurance_declaration_line
 from . import res_partner
 from . import ar_credit_assessment
 from . import ar_insolvency_case
-from . import input_bounds_models

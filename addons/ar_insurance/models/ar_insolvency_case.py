@@ -3,8 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_amount
 
-#: Notification states still open (the buyer's current notification to the insurer).
-OPEN_NOTIFICATION_STATES = ("to_notify", "notified")
+from ..const import NOTIFICATION_OPEN_STATES
 
 
 class ArInsolvencyCase(models.Model):
@@ -86,7 +85,7 @@ class ArInsolvencyCase(models.Model):
                 [
                     ("policy_id", "=", policy.id),
                     ("partner_id", "=", self.partner_id.id),
-                    ("state", "in", OPEN_NOTIFICATION_STATES),
+                    ("state", "in", NOTIFICATION_OPEN_STATES),
                 ],
                 limit=1,
             )

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
-from .insurance_rules import expected_indemnity, owed_to_insurer
+from ..tools.insurance_rules import expected_indemnity, owed_to_insurer
 
 
 class ArInsuranceClaim(models.Model):
@@ -10,7 +10,7 @@ class ArInsuranceClaim(models.Model):
 
     _name = "ar.insurance.claim"
     _description = "Credit Insurance Claim"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     _order = "id desc"
     _check_company_auto = True
     #: The insurer's steps recorded by the actions, and the figures computed by the server

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
 
-from .insurance_rules import premium, previous_declaration_period
+from ..tools.insurance_rules import premium, previous_declaration_period
 
 
 class ArInsuranceDeclaration(models.Model):
@@ -16,7 +16,7 @@ class ArInsuranceDeclaration(models.Model):
 
     _name = "ar.insurance.declaration"
     _description = "Credit Insurance Turnover Declaration"
-    _inherit = ["ar.server.fields.mixin", "mail.thread"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
     #: Computed by the server from the books and submitted by the action (see ``ar.server.fields.mixin``).
     _ar_server_fields = ("state", "line_ids", "turnover", "premium", "invoice_count")
     _order = "date_from desc, id desc"

@@ -8,7 +8,7 @@ class ArInsuranceDeclarationLine(models.Model):
     _description = "Credit Insurance Declaration Line"
     _order = "declaration_id, partner_id"
     _check_company_auto = True
-    _inherit = ["ar.server.fields.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
     #: Computed by the declaration's action only (see ``ar.server.fields.mixin``).
     _ar_server_fields = (
         "declaration_id",

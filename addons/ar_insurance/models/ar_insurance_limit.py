@@ -1,10 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .insurance_rules import GRANTED_STATES, limit_is_valid
+from ..const import LIMIT_GRANTED_STATES
+from ..tools.insurance_rules import limit_is_valid
 
 #: States of a limit still in force or awaiting the insurer's answer: one per buyer and policy.
-OPEN_STATES = ("requested", *sorted(GRANTED_STATES))
+OPEN_STATES = ("requested", *sorted(LIMIT_GRANTED_STATES))
 
 
 class ArInsuranceLimit(models.Model):
@@ -12,7 +13,7 @@ class ArInsuranceLimit(models.Model):
 
     _name = "ar.insurance.limit"
     _description = "Credit Insurance Buyer Limit"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     #: The insurer's decision, recorded by the actions (see ``ar.server.fields.mixin``); the granted
     #: amount is typed from the insurer's letter and applied by approving or reducing.
     _ar_server_fields = ("state", "decision_date")

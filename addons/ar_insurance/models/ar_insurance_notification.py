@@ -6,7 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-from .insurance_rules import claim_deadline, notification_deadline, reminder_date
+from ..const import GROUP_INSURANCE_MANAGER
+from ..tools.insurance_rules import claim_deadline, notification_deadline, reminder_date
 
 ACTIVITY_TYPE = "ar_insurance.mail_activity_type_insurance_notification"
 
@@ -22,7 +23,7 @@ class ArInsuranceNotification(models.Model):
 
     _name = "ar.insurance.notification"
     _description = "Credit Insurance Overdue Notification"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     #: Set by the actions and the daily run, or computed (see ``ar.server.fields.mixin``).
     _ar_server_fields = ("state", "deadline", "reminder_date", "claim_deadline", "insolvency_case_id")
     _order = "deadline, id"
@@ -236,7 +237,7 @@ class ArInsuranceNotification(models.Model):
     def _remind(self):
         """Schedule a reminder activity (once) for the policy's responsible or the insurance managers."""
         activity_type = self.env.ref(ACTIVITY_TYPE)
-        managers = self.env.ref("ar_insurance.group_ar_insurance_manager").users
+        managers = self.env.ref(GROUP_INSURANCE_MANAGER).users
         for notification in self:
             if notification.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
                 continue

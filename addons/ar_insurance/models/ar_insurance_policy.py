@@ -1,12 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.ar_credit_control.models.access_checks import check_rights
+from odoo.addons.ar_credit_control.tools.access import check_rights
 
-from .insurance_rules import buyer_cover
-
-#: Group that manages policies and recomputes what they insure.
-INSURANCE_MANAGER_GROUP = "ar_insurance.group_ar_insurance_manager"
+from ..const import GROUP_INSURANCE_MANAGER
+from ..tools.insurance_rules import buyer_cover
 
 
 class ArInsurancePolicy(models.Model):
@@ -14,7 +12,7 @@ class ArInsurancePolicy(models.Model):
 
     _name = "ar.insurance.policy"
     _description = "Credit Insurance Policy"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
     _order = "date_start desc, id desc"
     _rec_name = "number"
 
@@ -191,7 +189,7 @@ class ArInsurancePolicy(models.Model):
         The refresh deletes and recreates the lines in sudo: the caller's group and
         its right to write these policies (company rules) are checked first.
         """
-        check_rights(self, INSURANCE_MANAGER_GROUP)
+        check_rights(self, GROUP_INSURANCE_MANAGER)
         self.env["ar.insurance.receivable"]._refresh(self)
         return True
 

@@ -3,9 +3,10 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from odoo.addons.ar_credit_control.models.access_checks import check_group
+from odoo.addons.ar_credit_control.tools.access import check_group
 
-from .insurance_rules import allocate_cover, insured_amount, net_open_amounts
+from ..const import GROUP_INSURANCE_MANAGER
+from ..tools.insurance_rules import allocate_cover, insured_amount, net_open_amounts
 
 #: Buyers computed per query.
 BUYER_BATCH = 500
@@ -236,7 +237,7 @@ class ArInsuranceReceivable(models.Model):
 
         An insurance manager's: the refresh deletes and recreates the lines in sudo.
         """
-        check_group(self.env, "ar_insurance.group_ar_insurance_manager")
+        check_group(self.env, GROUP_INSURANCE_MANAGER)
         # searched as the user: the company rules keep it to the policies of its companies
         policies = self.env["ar.insurance.policy"].search([("state", "=", "active")])
         self._refresh(policies)

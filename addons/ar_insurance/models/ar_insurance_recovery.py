@@ -6,6 +6,7 @@ class ArInsuranceRecovery(models.Model):
     """Money recovered from the buyer after a claim; the insurer's share goes back to it."""
 
     _name = "ar.insurance.recovery"
+    _inherit = ["ar.input.bounds.mixin"]
     _description = "Credit Insurance Recovery"
     _order = "date, id"
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .insurance_rules import GRANTED_STATES, stop_delivery_date
+from ..const import LIMIT_GRANTED_STATES
+from ..tools.insurance_rules import stop_delivery_date
 
 LIMIT_STATUS = [
     ("discretionary", "Discretionary Limit"),
@@ -119,7 +120,7 @@ class ResPartner(models.Model):
         amount, limit = cover
         if not limit or limit.state == "requested":
             status = "discretionary"
-        elif limit.state in GRANTED_STATES and not limit.is_valid:
+        elif limit.state in LIMIT_GRANTED_STATES and not limit.is_valid:
             status = "expired"
         else:
             status = limit.state
@@ -129,7 +130,7 @@ class ResPartner(models.Model):
                 amount, self.env.company.currency_id, self.env.company, today
             ),
             "insurance_limit_status": status,
-            "insurance_limit_granted": status in GRANTED_STATES,
+            "insurance_limit_granted": status in LIMIT_GRANTED_STATES,
         }
 
     @api.model

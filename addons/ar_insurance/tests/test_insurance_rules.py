@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.ar_insurance.models import insurance_rules as rules
+from odoo.addons.ar_insurance.tools import insurance_rules as rules
 
 
 @tagged("post_install", "-at_install")

@@ -5,9 +5,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from odoo.addons.ar_credit_control.models.aging_sql import open_items_sql
+from odoo.addons.ar_credit_control.tools.aging_sql import open_items_sql
 
-from . import statement_sql
+from ..tools import statement_sql
 
 _logger = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from ..models import kpi_rules
-from ..models.kpi_sql import collections_sql, grade_distribution_sql, monthly_sales_sql, receivables_sql
-from ..models.xlsx_export import table_xlsx
+from ..tools import kpi_rules
+from ..tools.kpi_sql import collections_sql, grade_distribution_sql, monthly_sales_sql, receivables_sql
+from ..tools.xlsx import table_xlsx
 
 #: months of sales the countback DSO may walk back through
 COUNTBACK_MONTHS = 24

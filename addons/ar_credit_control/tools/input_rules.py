@@ -164,3 +164,19 @@ def parse_date(text, today, first=None, last=None):
     if problem:
         raise ValueError(problem)
     return value
+
+
+def parse_float(text):
+    """``text`` as a float as the ORM would read it, or None when it is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_iso_date(text):
+    """``text`` (``YYYY-MM-DD...``) as a date as the ORM would read it, or None when it is not one."""
+    try:
+        return datetime.strptime(text[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.ar_credit_control.models.access_checks import check_receivable_access
+from odoo.addons.ar_credit_control.tools.access import check_receivable_access
 
 
 class ReportCustomerStatement(models.AbstractModel):

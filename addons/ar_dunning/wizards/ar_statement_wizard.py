@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.ar_credit_control.models.access_checks import check_receivable_access
+from odoo.addons.ar_credit_control.tools.access import check_receivable_access
 
 
 class ArStatementWizard(models.TransientModel):

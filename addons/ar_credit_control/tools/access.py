@@ -11,12 +11,7 @@ the customer) and cannot be asked for by a client. ``sudo()`` keeps the user, so
 
 from odoo.exceptions import AccessError
 
-#: Groups that may read a customer's receivables and invoices (statement, letters, exposure).
-RECEIVABLE_READER_GROUPS = (
-    "account.group_account_invoice",
-    "account.group_account_readonly",
-    "ar_credit_control.group_ar_credit_user",
-)
+from ..const import RECEIVABLE_READER_GROUPS
 
 
 def check_group(env, *groups):

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from odoo.addons.ar_credit_control.models.access_checks import check_receivable_access
+from odoo.addons.ar_credit_control.tools.access import check_receivable_access
 
 
 class ReportDunningLetter(models.AbstractModel):

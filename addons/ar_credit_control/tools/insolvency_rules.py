@@ -5,9 +5,6 @@ amounts the credit manager enters) and calls these functions, so each rule is
 computed in one place and tested on its own.
 """
 
-#: Case states in which the customer is treated as insolvent (hold, stop, no dunning).
-ACTIVE_STATES = ("open", "claim_filed")
-
 
 def expected_dividend(claim_amount, dividend_percent, rounding=0.01):
     """What the administrator is expected to pay on the claim: claim x dividend %, rounded."""

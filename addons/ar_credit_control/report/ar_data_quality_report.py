@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models import data_quality_sql as dq_sql
-from ..models.data_quality_rules import DataQualityCheck, counts_per_check, id_problems, unreconciled_cutoff
+from ..const import GROUP_CREDIT_USER
+from ..tools import data_quality_sql as dq_sql
+from ..tools.data_quality_rules import DataQualityCheck, counts_per_check, id_problems, unreconciled_cutoff
 
 
 class ArDataQualityReport(models.TransientModel):
@@ -187,7 +188,7 @@ class ArDataQualityReport(models.TransientModel):
         self.invalidate_recordset(["issue_ids"])
 
     def _check_access_ar_data_quality(self):
-        if not self.env.user.has_group("ar_credit_control.group_ar_credit_user"):
+        if not self.env.user.has_group(GROUP_CREDIT_USER):
             raise AccessError(self.env._("Only credit users can run the AR data-quality report."))
 
     @api.model_create_multi

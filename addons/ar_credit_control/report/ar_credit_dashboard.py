@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.aging_sql import bucket_totals_sql, top_overdue_sql
-from ..models.kpi_sql import receivables_sql
+from ..tools.aging_sql import bucket_totals_sql, top_overdue_sql
+from ..tools.kpi_sql import receivables_sql
 
 TOP_CUSTOMERS = 10
 

@@ -1,6 +1,6 @@
 from odoo import models
 
-from odoo.addons.ar_credit_control.models.data_quality_rules import DataQualityCheck
+from odoo.addons.ar_credit_control.tools.data_quality_rules import DataQualityCheck
 
 
 class ArDataQualityReport(models.TransientModel):

@@ -18,15 +18,14 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ..const import LIMIT_GRANTED_STATES
+
 #: Limit states in which the insurer granted an amount.
-GRANTED_STATES = frozenset({"approved", "partly_approved", "reduced"})
-#: Limit states meaning "no cover at all" for the buyer.
-NO_COVER_STATES = frozenset({"refused", "cancelled"})
 
 
 def limit_is_valid(state, valid_until, on_date):
     """True when a limit in ``state`` granting cover is still valid on ``on_date``."""
-    return state in GRANTED_STATES and (not valid_until or on_date <= valid_until)
+    return state in LIMIT_GRANTED_STATES and (not valid_until or on_date <= valid_until)
 
 
 def buyer_cover(limit_state, granted_amount, valid_until, discretionary_limit, on_date):

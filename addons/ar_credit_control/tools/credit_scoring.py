@@ -96,3 +96,8 @@ def recommended_limit(
     if default_limit:
         return max(0.0, default_limit)
     return max(0.0, (limit_factor or 0.0) * (avg_monthly_invoiced or 0.0))
+
+
+def as_float(value):
+    """SQL numeric (Decimal) or NULL as a float or None."""
+    return None if value is None else float(value)

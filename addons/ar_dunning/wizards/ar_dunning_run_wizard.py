@@ -1,9 +1,8 @@
 from odoo import fields, models
 
-from odoo.addons.ar_credit_control.models.access_checks import check_group
+from odoo.addons.ar_credit_control.tools.access import check_group
 
-#: Group that starts dunning runs (they send reminders, charge fees and put customers on hold).
-DUNNING_MANAGER_GROUP = "ar_dunning.group_ar_dunning_manager"
+from ..const import GROUP_DUNNING_MANAGER
 
 
 class ArDunningRunWizard(models.TransientModel):
@@ -27,7 +26,7 @@ class ArDunningRunWizard(models.TransientModel):
     def action_run(self):
         """Create the run, execute it and show it."""
         self.ensure_one()
-        check_group(self.env, DUNNING_MANAGER_GROUP)
+        check_group(self.env, GROUP_DUNNING_MANAGER)
         run = self.env["ar.dunning.run"].create(
             {
                 "date": self.date,

@@ -1,0 +1,2 @@
+from . import ar_dunning_run_wizard
+from . import ar_statement_wizard
