@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
 from ..const import GROUP_CREDIT_MANAGER
@@ -327,23 +327,10 @@ class ArCreditAssessment(models.Model):
 
     def _check_credit_manager(self):
         """Raise AccessError unless the current user is a Credit Manager."""
-        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
-            raise AccessError(self.env._("Only a Credit Manager can approve or reject credit assessments."))
-
-    def _check_state(self, *states):
-        for assessment in self:
-            if assessment.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(assessment)s is %(state)s: this step is not possible now.",
-                        assessment=assessment.display_name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[assessment.state],
-                    )
-                )
-
-    # ------------------------------------------------------------------
-    # Payment behaviour (SQL)
-    # ------------------------------------------------------------------
+        self._ar_check_group(
+            GROUP_CREDIT_MANAGER,
+            self.env._("Only a Credit Manager can approve or reject credit assessments."),
+        )
 
     def _behaviour_query(self):
         """One query computing the payment-history figures of the assessment's customer."""
@@ -574,7 +561,7 @@ class ArCreditAssessment(models.Model):
 
     def action_submit(self):
         """Send the assessment for approval; the approved limit and terms default to the recommended ones."""
-        self._check_state("draft")
+        self._ar_check_state("draft")
         for assessment in self:
             with self._ar_server_write():
                 assessment._write_submitted()
@@ -596,7 +583,7 @@ class ArCreditAssessment(models.Model):
     def action_approve(self):
         """Approve the assessment and apply its outcome to the customer (Credit Manager only)."""
         self._check_credit_manager()
-        self._check_state("submitted")
+        self._ar_check_state("submitted")
         with self._ar_server_write():
             self.write(
                 {
@@ -612,7 +599,7 @@ class ArCreditAssessment(models.Model):
     def action_reject(self):
         """Reject the assessment (Credit Manager only); the rejection reason is mandatory."""
         self._check_credit_manager()
-        self._check_state("submitted")
+        self._ar_check_state("submitted")
         for assessment in self:
             if not (assessment.rejection_reason or "").strip():
                 raise UserError(
@@ -632,7 +619,7 @@ class ArCreditAssessment(models.Model):
 
     def action_reset_to_draft(self):
         """Bring a submitted or rejected assessment back to draft to rework it."""
-        self._check_state("submitted", "rejected")
+        self._ar_check_state("submitted", "rejected")
         with self._ar_server_write():
             self.write({"state": "draft", "approver_id": False, "approval_date": False})
         return True

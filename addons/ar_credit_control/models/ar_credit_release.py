@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..const import GROUP_CREDIT_MANAGER
 
@@ -77,8 +77,9 @@ class ArCreditRelease(models.Model):
     @api.model
     def _ar_record_decision(self, vals):
         """Create the decision of the current user now; decider and date are the server's."""
-        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
-            raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
+        self._ar_check_group(
+            GROUP_CREDIT_MANAGER, self.env._("Only a Credit Manager can release or reject a blocked order.")
+        )
         with self._ar_server_write():
             return self.sudo().create({**vals, "decided_by_id": self.env.uid, "date": fields.Datetime.now()})
 

@@ -225,20 +225,6 @@ class ArInsolvencyCase(models.Model):
         if any(case.state != "draft" for case in self):
             raise UserError(self.env._("Only draft insolvency cases can be deleted; cancel the others."))
 
-    def _check_state(self, *states):
-        for case in self:
-            if case.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(case)s is %(state)s: this action is not possible.",
-                        case=case.name,
-                        state=dict(case._fields["state"]._description_selection(self.env))[case.state],
-                    )
-                )
-
-    # ------------------------------------------------------------------
-    # Opening
-    # ------------------------------------------------------------------
     def _reason_text(self):
         self.ensure_one()
         case_type = dict(self._fields["case_type"]._description_selection(self.env))[self.case_type]
@@ -256,7 +242,7 @@ class ArInsolvencyCase(models.Model):
         set (the case then remembers it set them, to lift them at closing).
         """
         self._check_credit_manager()
-        self._check_state("draft")
+        self._ar_check_state("draft")
         for case in self:
             case._open_one()
         self._after_open()
@@ -318,7 +304,7 @@ class ArInsolvencyCase(models.Model):
     def action_file_claim(self):
         """Record that the claim was filed with the administrator (today unless a date is set)."""
         self._check_credit_manager()
-        self._check_state("open")
+        self._ar_check_state("open")
         today = self.env.company._ar_today()
         for case in self:
             vals = {"date_claim_filed": case.date_claim_filed or today}
@@ -340,7 +326,7 @@ class ArInsolvencyCase(models.Model):
     def _end(self, state):
         self._check_credit_manager()
         allowed = ("draft", *INSOLVENCY_ACTIVE_STATES) if state == "cancelled" else INSOLVENCY_ACTIVE_STATES
-        self._check_state(*allowed)
+        self._ar_check_state(*allowed)
         for case in self:
             reason = (case.close_reason or "").strip()
             if not reason:

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import GROUP_ACCOUNT_MANAGER
@@ -187,8 +187,10 @@ class ArProvisionRun(models.Model):
 
     def _check_accountant(self):
         """Only accounting managers approve provision entries."""
-        if not self.env.user.has_group(GROUP_ACCOUNT_MANAGER):
-            raise AccessError(self.env._("Only accounting managers can post or reverse provision entries."))
+        self._ar_check_group(
+            GROUP_ACCOUNT_MANAGER,
+            self.env._("Only accounting managers can post or reverse provision entries."),
+        )
 
     def _check_accounts(self):
         """The company's allowance and bad-debt accounts and provision journal; UserError when missing."""

@@ -14,7 +14,7 @@ import contextvars
 from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 #: Names of the models whose server fields the running code may write (see ``_ar_server_write``).
 #: A context variable is local to the request's thread (or greenlet): a client has no way to set
@@ -72,6 +72,31 @@ class ArServerFieldsMixin(models.AbstractModel):
     _ar_server_fields = ()
     #: True for records only the server makes and drops (the lines of a computed provision run).
     _ar_server_unlink = False
+
+    # ------------------------------------------------------------------
+    # The other two guards of an action method: who may act, and when
+    # ------------------------------------------------------------------
+    def _ar_check_group(self, group, message):
+        """AccessError with ``message`` unless the current user is in ``group`` (an XML id of ``const.py``).
+
+        Called first by every action that changes data: the button's ``groups=`` in a view hides
+        it, this refuses it over RPC. ``sudo()`` keeps the user, so sudo code checks the caller.
+        """
+        if not self.env.user.has_group(group):
+            raise AccessError(message)
+
+    def _ar_check_state(self, *states):
+        """UserError unless every record is in one of ``states``: each step follows the previous one."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: this step is not possible now.",
+                        record=record.display_name,
+                        state=labels[record.state],
+                    )
+                )
 
     @api.model
     def _ar_server_field_names(self):

@@ -140,8 +140,9 @@ class ArWriteOff(models.Model):
     # ------------------------------------------------------------------
     def _check_manager(self):
         """Raise AccessError unless the current user is a Credit Manager (sudo does not change the user)."""
-        if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
-            raise AccessError(self.env._("Only a Credit Manager can write off receivables."))
+        self._ar_check_group(
+            GROUP_CREDIT_MANAGER, self.env._("Only a Credit Manager can write off receivables.")
+        )
 
     def _lock(self):
         """Lock the write-offs' rows: two managers deciding at once are serialised.
@@ -151,18 +152,6 @@ class ArWriteOff(models.Model):
         if self.ids:
             self.env.cr.execute(SQL("SELECT id FROM ar_write_off WHERE id IN %s FOR UPDATE", tuple(self.ids)))
             self.invalidate_recordset()
-
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for write_off in self:
-            if write_off.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(write_off)s is %(state)s: this step is not possible now.",
-                        write_off=write_off.display_name,
-                        state=labels[write_off.state],
-                    )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -180,7 +169,7 @@ class ArWriteOff(models.Model):
         if not self.env.su:
             self._check_manager()
             if "reject_reason" in vals:
-                self._check_state("to_approve")
+                self._ar_check_state("to_approve")
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -265,7 +254,7 @@ class ArWriteOff(models.Model):
         """Request the write-off: post it at or below the threshold, else ask a second credit manager."""
         self._check_manager()
         self._lock()
-        self._check_state("draft")
+        self._ar_check_state("draft")
         # checked above; the accounting reads and writes below need no accounting rights
         with self._ar_server_write():
             self.sudo()._submit()
@@ -297,7 +286,7 @@ class ArWriteOff(models.Model):
         """Approve and post a write-off above the threshold (a credit manager other than the requester)."""
         self._check_manager()
         self._lock()
-        self._check_state("to_approve")
+        self._ar_check_state("to_approve")
         with self._ar_server_write():
             self.sudo()._approve()
         return True
@@ -320,7 +309,7 @@ class ArWriteOff(models.Model):
         """Reject a write-off waiting for approval; the rejection reason is mandatory."""
         self._check_manager()
         self._lock()
-        self._check_state("to_approve")
+        self._ar_check_state("to_approve")
         for write_off in self:
             if not (write_off.reject_reason or "").strip():
                 raise UserError(
@@ -345,7 +334,7 @@ class ArWriteOff(models.Model):
         """Withdraw a write-off that is not posted yet."""
         self._check_manager()
         self._lock()
-        self._check_state("draft", "to_approve")
+        self._ar_check_state("draft", "to_approve")
         with self._ar_server_write():
             self.sudo().write({"state": "cancelled"})
         self.sudo().activity_unlink([APPROVAL_ACTIVITY])
@@ -355,7 +344,7 @@ class ArWriteOff(models.Model):
         """Open the wizard that records money received for a written-off invoice."""
         self._check_manager()
         self.ensure_one()
-        self._check_state("posted")
+        self._ar_check_state("posted")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Record Recovery"),

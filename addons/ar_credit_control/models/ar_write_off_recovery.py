@@ -71,7 +71,7 @@ class ArWriteOffRecovery(models.Model):
         """Post the recovery of ``amount`` (invoice currency) on ``line`` dated ``date``; return it."""
         line.write_off_id._check_manager()
         line.write_off_id._lock()  # two recoveries at once cannot exceed what is left
-        line.write_off_id._check_state("posted")
+        line.write_off_id._ar_check_state("posted")
         # checked above; the accounting reads and writes below need no accounting rights
         line = line.sudo()
         write_off = line.write_off_id

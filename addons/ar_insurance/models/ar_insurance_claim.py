@@ -228,22 +228,9 @@ class ArInsuranceClaim(models.Model):
                 )
             )
 
-    def _check_state(self, *states):
-        """UserError unless every claim is in one of ``states`` (the step follows the previous one)."""
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for claim in self:
-            if claim.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Claim %(name)s is %(state)s: this step is not possible now.",
-                        name=claim.name,
-                        state=labels[claim.state],
-                    )
-                )
-
     def action_file(self):
         """File the claim with the insurer (today unless a filing date is set)."""
-        self._check_state("draft")
+        self._ar_check_state("draft")
         today = self.env.company._ar_today()
         for claim in self:
             filing_date = claim.filing_date or today
@@ -253,13 +240,13 @@ class ArInsuranceClaim(models.Model):
 
     def action_accept(self):
         """The insurer accepts a filed claim."""
-        self._check_state("filed")
+        self._ar_check_state("filed")
         with self._ar_server_write():
             self.write({"state": "accepted"})
 
     def action_paid(self):
         """The insurer paid the indemnity (the expected one unless an amount was entered)."""
-        self._check_state("filed", "accepted")
+        self._ar_check_state("filed", "accepted")
         today = self.env.company._ar_today()
         for claim in self:
             with self._ar_server_write():
@@ -273,12 +260,12 @@ class ArInsuranceClaim(models.Model):
 
     def action_reject(self):
         """The insurer rejects a filed or accepted claim."""
-        self._check_state("filed", "accepted")
+        self._ar_check_state("filed", "accepted")
         with self._ar_server_write():
             self.write({"state": "rejected"})
 
     def action_draft(self):
         """Back to draft (a claim filed or rejected by mistake)."""
-        self._check_state("filed", "rejected")
+        self._ar_check_state("filed", "rejected")
         with self._ar_server_write():
             self.write({"state": "draft"})

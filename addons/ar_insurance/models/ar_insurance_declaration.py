@@ -1,12 +1,11 @@
 import base64
-import io
 from collections import defaultdict
-
-import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
+
+from odoo.addons.ar_credit_control.tools.xlsx import currency_format, table_xlsx
 
 from ..tools.insurance_rules import premium, previous_declaration_period
 
@@ -152,16 +151,8 @@ class ArInsuranceDeclaration(models.Model):
     # ------------------------------------------------------------------
 
     def _xlsx_content(self):
-        """The declaration as an XLSX workbook (bytes)."""
+        """The declaration as an XLSX workbook (bytes): the policy, then one row per buyer and a total row."""
         self.ensure_one()
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(self.env._("Declaration"))
-        bold = workbook.add_format({"bold": True})
-        header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        money_total = workbook.add_format({"num_format": "#,##0.00", "bold": True, "top": 1})
-        integer_total = workbook.add_format({"num_format": "0", "bold": True, "top": 1})
         policy = self.policy_id
         info = [
             (self.env._("Policy"), policy.number),
@@ -169,10 +160,7 @@ class ArInsuranceDeclaration(models.Model):
             (self.env._("Period"), f"{self.date_from.isoformat()} - {self.date_to.isoformat()}"),
             (self.env._("Currency"), policy.currency_id.name),
         ]
-        for row, (label, value) in enumerate(info):
-            sheet.write(row, 0, label, bold)
-            sheet.write(row, 1, value)
-        columns = [
+        headers = [
             self.env._("Buyer"),
             self.env._("Buyer VAT"),
             self.env._("Country"),
@@ -180,29 +168,27 @@ class ArInsuranceDeclaration(models.Model):
             self.env._("Turnover"),
             self.env._("Premium"),
         ]
-        head_row = len(info) + 1
-        sheet.write_row(head_row, 0, columns, header)
-        sheet.freeze_panes(head_row + 1, 0)
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(1, 2, 16)
-        sheet.set_column(3, 3, 10)
-        sheet.set_column(4, 5, 18)
-        row = head_row
-        for line in self.line_ids:
-            row += 1
-            sheet.write(row, 0, line.partner_id.name)
-            sheet.write(row, 1, line.partner_id.vat or "")
-            sheet.write(row, 2, line.country_id.code or "")
-            sheet.write_number(row, 3, line.invoice_count)
-            sheet.write_number(row, 4, line.turnover, money)
-            sheet.write_number(row, 5, line.premium, money)
-        row += 1
-        sheet.write(row, 0, self.env._("Total"), bold)
-        sheet.write_number(row, 3, self.invoice_count, integer_total)
-        sheet.write_number(row, 4, self.turnover, money_total)
-        sheet.write_number(row, 5, self.premium, money_total)
-        workbook.close()
-        return output.getvalue()
+        rows = (
+            (
+                line.partner_id.name,
+                line.partner_id.vat or "",
+                line.country_id.code or "",
+                line.invoice_count,
+                line.turnover,
+                line.premium,
+            )
+            for line in self.line_ids
+        )
+        return table_xlsx(
+            self.env._("Declaration"),
+            headers,
+            rows,
+            amount_columns=[4, 5],
+            number_format=currency_format(policy.currency_id.decimal_places),
+            total_label=self.env._("Total"),
+            info=info,
+            count_columns=[3],
+        )
 
     def action_export_xlsx(self):
         """Export the declaration to XLSX, kept as an attachment of the declaration, and download it."""

@@ -66,6 +66,8 @@ class TestDeclaration(ArInsuranceCommon):
             [sheet.cell(french_row, col).value for col in range(1, 7)],
             [french.name, "FR23334175221", "FR", 2, 11000, 55],
         )
-        self.assertEqual(sheet.cell(french_row, 5).number_format, "#,##0.00")
+        self.assertEqual(
+            sheet.cell(french_row, 5).number_format, "#,##0.00;-#,##0.00"
+        )  # the currency's decimals
         self.assertEqual([sheet.cell(9, col).value for col in (1, 4, 5, 6)], ["Total", 3, 19000, 95])
         self.assertIsNone(sheet.cell(10, 1).value)
