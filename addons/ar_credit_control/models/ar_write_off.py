@@ -371,7 +371,9 @@ class ArWriteOff(models.Model):
     # Posting
     # ------------------------------------------------------------------
     def _request_approval(self):
-        managers = self.company_id._ar_credit_managers() - self.env.user
+        managers = self.company_id._ar_credit_review_assignee(
+            exclude=self.env.user, activity_xmlid=APPROVAL_ACTIVITY
+        )
         note = self.env._(
             "%(amount)s of %(customer)s to write off, above the threshold of %(threshold)s. "
             "Reason: %(reason)s",
@@ -380,7 +382,7 @@ class ArWriteOff(models.Model):
             threshold=self._format_amount(self.threshold),
             reason=self.reason,
         )
-        for manager in managers:
+        for manager in managers:  # one: the least loaded other manager
             self.activity_schedule(
                 APPROVAL_ACTIVITY,
                 user_id=manager.id,

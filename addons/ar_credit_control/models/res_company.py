@@ -150,6 +150,36 @@ class ResCompany(models.Model):
             and user.id != SUPERUSER_ID
         )
 
+    def _ar_credit_review_assignee(
+        self, exclude=None, activity_xmlid="ar_credit_control.mail_activity_credit_review"
+    ):
+        """The one credit manager who gets a credit review: the least loaded, then the longest in the role.
+
+        One decision is one activity: sent to every manager it made as many
+        near-identical chatter entries and left the others' lists stale once
+        one decided. The load is the number of open credit-review activities
+        of each manager (of ``activity_xmlid``'s type); ``exclude`` (e.g. the requester of a second approval)
+        never gets it. Empty when the company has no other credit manager.
+        """
+        self.ensure_one()
+        managers = self._ar_credit_managers() - (exclude or self.env["res.users"])
+        if not managers:
+            return managers
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        load = dict(
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "in", managers.ids),
+                    ("activity_type_id", "=", activity_type.id if activity_type else 0),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        return managers.sorted(lambda user: (load.get(user, 0), user.id))[:1]
+
     # Scorecard weights of credit assessments
     ar_weight_character = fields.Float(
         string="Character Weight",

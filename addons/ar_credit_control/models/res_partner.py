@@ -321,19 +321,16 @@ class ResPartner(models.Model):
         return [("id", "in" if positive else "not in", over)]
 
     def _ar_alert_managers(self, company, summary):
-        """Schedule a credit review activity for the company's credit managers (once per open alert)."""
+        """Schedule one credit review activity per open alert, for the least loaded credit manager."""
         activity_type = self.env.ref("ar_credit_control.mail_activity_credit_review")
-        managers = company._ar_credit_managers()
         for partner in self:
             open_summaries = partner.activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type
             ).mapped("summary")
-            if summary in open_summaries:
+            manager = company._ar_credit_review_assignee()
+            if summary in open_summaries or not manager:
                 continue
-            for manager in managers:
-                partner.activity_schedule(
-                    activity_type_id=activity_type.id, user_id=manager.id, summary=summary
-                )
+            partner.activity_schedule(activity_type_id=activity_type.id, user_id=manager.id, summary=summary)
 
     @api.depends_context("company")
     def _compute_ar_insolvency_case_count(self):

@@ -10,6 +10,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.misc import format_amount, format_date
 
 from ..const import GROUP_CREDIT_MANAGER
 from ..tools.server_fields import refuse_server_values, server_computed_fields
@@ -230,14 +231,18 @@ class SaleOrder(models.Model):
             amount = order._ar_amount_company()
             if same_customer and order.company_id.currency_id.compare_amounts(amount, old) <= 0:
                 continue
-            order._ar_credit_check(target=amount, base=old if same_customer else 0.0)
+            order._ar_credit_check(target=amount, base=old if same_customer else 0.0, current=amount)
 
-    def _ar_credit_check(self, target=None, base=None, pending=0.0):
-        """Check one order; refuse (block mode) or record a warning (warn mode). Return its amount."""
+    def _ar_credit_check(self, target=None, base=None, pending=0.0, current=None):
+        """Check one order; refuse (block mode) or record a warning (warn mode). Return its amount.
+
+        ``current``: the order's total now, when the caller has just computed it (a re-check).
+        """
         self.ensure_one()
         mode = self.company_id.ar_credit_check_mode
         self.currency_id._ar_check_rate(self.company_id, (self.date_order or fields.Datetime.now()).date())
-        current = self._ar_amount_company()
+        if current is None:
+            current = self._ar_amount_company()
         target = current if target is None else target
         # the customer's row is locked before its exposure is read, in the same statement
         reasons = self._ar_credit_evaluate(
@@ -317,8 +322,14 @@ class SaleOrder(models.Model):
 
         self.env.cr.postrollback.add(record_block)
 
-    def _ar_mark_blocked(self, message, codes="", amount=0.0):
-        """Record a refusal: blocked state, reasons, chatter note, one open activity for the managers."""
+    def _ar_mark_blocked(self, message, codes="", amount=0.0, requested=False):
+        """Record a refusal (or a rep's request for review): blocked state, reasons, note, one activity.
+
+        The activity goes to one credit manager, the least loaded (see
+        ``res.company._ar_credit_review_assignee``): one decision, one task.
+        Returns that manager (empty when the order already waits for one, or
+        the company has none).
+        """
         self.write(
             {
                 "credit_check_state": "blocked",
@@ -327,21 +338,35 @@ class SaleOrder(models.Model):
                 "credit_block_amount": amount,
             }
         )
-        self.message_post(
-            body=self.env._("Confirmation blocked by the credit check:\n%(reasons)s", reasons=message)
-        )
+        if requested:
+            body = self.env._(
+                "Credit review requested by %(user)s:\n%(reasons)s", user=self.env.user.name, reasons=message
+            )
+        else:
+            body = self.env._("Confirmation blocked by the credit check:\n%(reasons)s", reasons=message)
+        self.message_post(body=body)
         activity_type = self.env.ref(
             "ar_credit_control.mail_activity_credit_review", raise_if_not_found=False
         )
-        if not activity_type or self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            return
-        for manager in self.company_id._ar_credit_managers():
+        waiting = self._ar_review_activity()
+        if not activity_type or waiting:
+            return waiting.user_id
+        manager = self.company_id._ar_credit_review_assignee()
+        if manager:
             self.activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=manager.id,
                 summary=self.env._("Credit release requested"),
                 note=escape(message),
             )
+        return manager
+
+    def _ar_review_activity(self):
+        """The open credit-review activity of this order (a decision is awaited), if any."""
+        activity_type = self.env.ref(
+            "ar_credit_control.mail_activity_credit_review", raise_if_not_found=False
+        )
+        return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)[:1]
 
     # ------------------------------------------------------------------
     # Messages and preview
@@ -353,7 +378,7 @@ class SaleOrder(models.Model):
         )
 
     @api.depends_context("uid")
-    @api.depends("partner_id", "amount_total", "company_id", "state", "currency_rate")
+    @api.depends("partner_id", "amount_total", "company_id", "state", "currency_rate", "credit_check_state")
     def _compute_credit_check_preview(self):
         for order in self:
             order.credit_check_preview = False
@@ -375,7 +400,17 @@ class SaleOrder(models.Model):
         elif mode == "warn":
             verdict, alert = self.env._("Confirming will record a credit warning:"), "warning"
         elif self._ar_release_covers(reasons, amount):
-            verdict, alert = self.env._("Released by a credit manager: confirming is allowed."), "info"
+            verdict, alert = self._ar_released_text(), "info"
+        elif self.credit_check_state == "blocked" and self._ar_review_activity():
+            waiting = self._ar_review_activity()
+            verdict, alert = (
+                self.env._(
+                    "Waiting for the credit decision of %(manager)s (requested on %(date)s):",
+                    manager=waiting.user_id.name,
+                    date=format_date(self.env, waiting.create_date),
+                ),
+                "warning",
+            )
         else:
             verdict, alert = (
                 self.env._("Confirming will be blocked until a credit manager releases it:"),
@@ -387,6 +422,17 @@ class SaleOrder(models.Model):
         if items:
             html += Markup("<ul class='mb-0'>%s</ul>") % items
         return html, alert
+
+    def _ar_released_text(self):
+        """Who released the order, when, up to what amount and why: what the rep needs to go on."""
+        decision = self._ar_latest_decision()
+        return self.env._(
+            "Released by %(user)s on %(date)s up to %(amount)s: %(reason)s. Confirming is allowed.",
+            user=decision.decided_by_id.name,
+            date=format_date(self.env, decision.date),
+            amount=format_amount(self.env, decision.order_amount, self.company_id.currency_id),
+            reason=decision.reason,
+        )
 
     # ------------------------------------------------------------------
     # Protection and actions
@@ -422,8 +468,20 @@ class SaleOrder(models.Model):
                 },
             }
         codes = ",".join(sorted({code for code, _details in reasons}))
-        self.sudo()._ar_mark_blocked(self._ar_reasons_text(reasons), codes, amount)
-        return True
+        manager = self.sudo()._ar_mark_blocked(self._ar_reasons_text(reasons), codes, amount, requested=True)
+        if manager:
+            message = self.env._("%(manager)s has been asked for a credit decision.", manager=manager.name)
+        else:
+            message = self.env._("The company has no credit manager to decide: ask your administrator.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if manager else "danger",
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_credit_release(self):
         """Open the release wizard (credit managers only)."""
@@ -497,4 +555,25 @@ class SaleOrder(models.Model):
         self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).sudo().action_feedback(
             feedback=reason
         )
+        self._ar_tell_rep(decision, reason)
         return release
+
+    def _ar_tell_rep(self, decision, reason):
+        """The order's salesperson learns the decision: a notification and a to-do to act on it."""
+        rep = self.user_id
+        if not rep or rep == self.env.user:
+            return
+        if decision == "released":
+            summary = self.env._("Credit released: confirm the order")
+        else:
+            summary = self.env._("Credit release rejected")
+        self.sudo().message_notify(
+            partner_ids=rep.partner_id.ids,
+            subject=summary,
+            body=self.env._(
+                "%(summary)s (%(user)s): %(reason)s", summary=summary, user=self.env.user.name, reason=reason
+            ),
+        )
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=rep.id, summary=summary, note=escape(reason)
+        )

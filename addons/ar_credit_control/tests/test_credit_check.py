@@ -28,10 +28,11 @@ class TestCreditCheck(ArCreditHttpCommon):
             self.assertIn(figure, message)
         self.assertEqual(order.credit_check_state, "blocked")
         self.assertIn("Over the credit limit", order.credit_block_reason)
-        activity = order.activity_ids.filtered(lambda a: a.user_id == self.credit_manager)
+        activity = order.activity_ids
         self.assertEqual(
             activity.activity_type_id, self.env.ref("ar_credit_control.mail_activity_credit_review")
         )
+        self.assertIn(activity.user_id, self.company._ar_credit_managers())
         self.assertIn("blocked", order.message_ids[0].body)
 
     def test_within_limit_confirms(self):
@@ -75,10 +76,61 @@ class TestCreditCheck(ArCreditHttpCommon):
         self.assertEqual((release.decision, release.decided_by_id), ("released", self.credit_manager))
         self.assertAlmostEqual(release.amount_over_limit, 500)
         self.assertEqual(order.credit_check_state, "released")
-        self.assertFalse(order.activity_ids, "the credit review activity is done")
+        review = self.env.ref("ar_credit_control.mail_activity_credit_review")
+        self.assertFalse(
+            order.activity_ids.filtered(lambda a: a.activity_type_id == review), "the review is done"
+        )
         order.with_user(self.rep).action_confirm()
         self.assertEqual((order.state, order.credit_check_state), ("sale", "released"))
         self.assertIn("Bank guarantee received", order.message_ids.mapped("body")[1])
+
+    def test_one_activity_per_decision_to_the_least_loaded_manager(self):
+        """A refusal asks one credit manager, not all of them: the least busy one, so the work spreads."""
+        self.credit_manager.copy({"login": "ar_test_other_manager", "name": "Other Manager"})
+        managers = self.company._ar_credit_managers()
+        self.assertGreater(len(managers), 1)
+        review = self.env.ref("ar_credit_control.mail_activity_credit_review")
+        assigned = self.env["res.users"]
+        for _index in range(len(managers)):
+            order = self._order(self._customer(limit=1000), 1500, user=self.rep)
+            self._confirm_refused(order)
+            activity = order.activity_ids.filtered(lambda a: a.activity_type_id == review)
+            self.assertEqual(len(activity), 1)
+            assigned |= activity.user_id
+        self.assertEqual(assigned, managers, "each manager got one of them")
+
+    def test_rep_is_told_of_the_decision_and_the_banner_says_who_why_how_much(self):
+        customer = self._customer(limit=1000)
+        order = self._order(customer, 1500, user=self.rep)
+        action = order.with_user(self.rep).action_request_credit_review()
+        manager = order.activity_ids.user_id
+        self.assertIn(manager, self.company._ar_credit_managers())
+        self.assertIn(manager.name, action["params"]["message"])
+        self.assertIn("Credit review requested by", order.message_ids[0].body)
+        order.invalidate_recordset(["credit_check_preview"])
+        self.assertIn("Waiting for the credit decision of " + manager.name, order.credit_check_preview)
+
+        order.with_user(manager)._ar_decide_release("released", "Bank guarantee received")
+        todo = order.activity_ids.filtered(lambda a: a.user_id == self.rep)
+        self.assertEqual(todo.summary, "Credit released: confirm the order")
+        notified = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertIn(self.rep.partner_id, notified.partner_ids)
+        order.invalidate_recordset(["credit_check_preview"])
+        preview = order.with_user(self.rep).credit_check_preview
+        for text in (manager.name, "1,500.00", "Bank guarantee received"):
+            self.assertIn(text, preview)
+
+        rejected = self._order(customer, 1500, user=self.rep)
+        rejected.with_user(self.credit_manager)._ar_decide_release("rejected", "Too risky")
+        self.assertEqual(
+            rejected.activity_ids.filtered(lambda a: a.user_id == self.rep).summary, "Credit release rejected"
+        )
 
     def test_release_does_not_cover_a_bigger_order(self):
         customer = self._customer(limit=1000)

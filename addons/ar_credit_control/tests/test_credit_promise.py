@@ -43,7 +43,7 @@ class TestCreditPromise(ArCreditHttpCommon):
         self.assertEqual(order.credit_check_state, "blocked")
         self.assertEqual(order.credit_block_amount, 1500)
         self.assertEqual(order.credit_block_codes, "over_limit")
-        self.assertTrue(order.activity_ids.filtered(lambda a: a.user_id == self.credit_manager))
+        self.assertIn(order.activity_ids.user_id, self.company._ar_credit_managers())
 
     def test_creating_a_confirmed_order_runs_the_check(self):
         customer = self._customer(limit=1000)

@@ -17,7 +17,7 @@ class TestDailyReview(ArCreditCommon):
     def _alerts(self, partner):
         activity_type = self.env.ref("ar_credit_control.mail_activity_credit_review")
         return partner.activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type and a.user_id == self.credit_manager
+            lambda a: a.activity_type_id == activity_type and a.user_id in self.company._ar_credit_managers()
         )
 
     def test_review_due_and_worsened_risks(self):

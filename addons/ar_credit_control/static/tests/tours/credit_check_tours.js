@@ -14,6 +14,19 @@ registry.category("web_tour.tours").add("ar_credit_rep_blocked", {
             trigger: ".alert-danger:contains('limit')",
         },
         {
+            content: "The rep asks for a credit review",
+            trigger: ".o_form_view button[name='action_request_credit_review']",
+            run: "click",
+        },
+        {
+            content: "The rep is told who will decide",
+            trigger: ".o_notification:contains('has been asked for a credit decision')",
+        },
+        {
+            content: "The banner now says the order waits for that decision",
+            trigger: ".alert-warning:contains('Waiting for the credit decision of')",
+        },
+        {
             content: "The rep tries to confirm",
             trigger: ".o_form_view button[name='action_confirm']",
             run: "click",
@@ -53,7 +66,7 @@ registry.category("web_tour.tours").add("ar_credit_manager_release", {
         },
         {
             content: "The banner now says the order is released",
-            trigger: ".alert-info:contains('Released by a credit manager')",
+            trigger: ".alert-info:contains('Released by')",
         },
     ],
 });
