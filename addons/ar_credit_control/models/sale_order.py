@@ -55,6 +55,26 @@ class SaleOrder(models.Model):
         help="Order total (company currency) the last refused check was asked to accept.",
     )
     credit_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    credit_block_labels = fields.Char(
+        string="Blocked For",
+        compute="_compute_credit_block_view",
+        help="The criteria the last refused check failed on.",
+    )
+    credit_over_limit_amount = fields.Monetary(
+        string="Over Limit",
+        compute="_compute_credit_block_view",
+        currency_field="credit_company_currency_id",
+        help="How far the customer's exposure with this order goes over its limit in force.",
+    )
+    credit_customer_grade_id = fields.Many2one(
+        "ar.credit.grade", string="Grade", related="partner_id.commercial_partner_id.credit_grade_id"
+    )
+    credit_customer_usage = fields.Float(
+        string="Credit Usage (%)", related="partner_id.commercial_partner_id.credit_usage"
+    )
+    credit_customer_overdue_days = fields.Integer(
+        string="Days Overdue", related="partner_id.commercial_partner_id.credit_overdue_days"
+    )
     credit_release_ids = fields.One2many(
         "ar.credit.release", "order_id", string="Credit Decisions", readonly=True
     )
@@ -368,6 +388,34 @@ class SaleOrder(models.Model):
         )
         return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)[:1]
 
+    @api.model
+    def _ar_block_code_labels(self):
+        """Label of each reason code of a refused check (a hook: an addon adding a reason adds its label)."""
+        return {
+            "over_limit": self.env._("Over limit"),
+            "overdue": self.env._("Overdue"),
+            "on_hold": self.env._("On hold"),
+            "prepayment": self.env._("Prepayment required"),
+            "review_due": self.env._("Review due"),
+            "deliveries_stopped": self.env._("Deliveries stopped"),
+            "insolvency": self.env._("Insolvency"),
+        }
+
+    @api.depends_context("company")
+    @api.depends("credit_block_codes", "credit_block_amount", "partner_id", "amount_total")
+    def _compute_credit_block_view(self):
+        """What the Blocked Orders list shows: the reasons in words and how far over the limit."""
+        labels = self._ar_block_code_labels()
+        for order in self:
+            codes = filter(None, (order.credit_block_codes or "").split(","))
+            order.credit_block_labels = ", ".join(labels.get(code, code) for code in codes)
+            customer = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
+            limit = customer.credit_limit_effective
+            counted = order.state == "sale" and order.company_id.ar_exposure_include_orders
+            amount = order.credit_block_amount or order.amount_total
+            over = customer.credit_exposure + (0.0 if counted else amount) - limit if limit else 0.0
+            order.credit_over_limit_amount = max(over, 0.0)
+
     # ------------------------------------------------------------------
     # Messages and preview
     # ------------------------------------------------------------------
@@ -484,8 +532,9 @@ class SaleOrder(models.Model):
         }
 
     def action_open_credit_release(self):
-        """Open the release wizard (credit managers only)."""
-        self.ensure_one()
+        """Open the release wizard for these orders (credit managers only; several from the list)."""
+        if not self:
+            raise UserError(self.env._("Choose the orders to decide on."))
         if not self.env.user.has_group(GROUP_CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can release or reject a blocked order."))
         return {
@@ -494,7 +543,7 @@ class SaleOrder(models.Model):
             "res_model": "ar.credit.release.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_order_id": self.id},
+            "context": {"default_order_id": self[0].id, "default_order_ids": [fields.Command.set(self.ids)]},
         }
 
     def _ar_decide_release(self, decision, reason):

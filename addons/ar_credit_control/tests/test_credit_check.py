@@ -132,6 +132,42 @@ class TestCreditCheck(ArCreditHttpCommon):
             rejected.activity_ids.filtered(lambda a: a.user_id == self.rep).summary, "Credit release rejected"
         )
 
+    def test_blocked_orders_list_and_a_decision_on_several_orders_with_the_customer_in_view(self):
+        first, second = (
+            self._customer(limit=1000, name="First Ltd"),
+            self._customer(limit=2000, name="Second Ltd"),
+        )
+        self._invoice(second, 300, days_overdue=10)
+        orders = self._order(first, 1500, user=self.rep) | self._order(second, 2500, user=self.rep)
+        for order in orders:
+            self._confirm_refused(order)
+        self.assertEqual(orders.mapped("credit_block_labels"), ["Over limit", "Over limit"])
+        self.assertEqual(orders.mapped("credit_over_limit_amount"), [500, 800])
+        self.assertEqual(orders[1].credit_customer_overdue_days, 10)
+
+        action = orders.with_user(self.credit_manager).action_open_credit_release()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.credit_manager).with_context(**action["context"])
+        )
+        wizard.decision = "released"
+        wizard.reason = "Guarantees received"
+        record = wizard.save()
+        for text in ("First Ltd", "Second Ltd", "Exposure", "limit", "Grade", "No earlier credit decision"):
+            self.assertIn(text, record.customer_context)
+        self.assertEqual(set(record.action_open_customer()["domain"][0][2]), {first.id, second.id})
+        record.action_decide()
+        self.assertEqual(orders.mapped("credit_check_state"), ["released", "released"])
+        self.assertEqual(len(orders.credit_release_ids), 2)
+
+        later = self._order(first, 1500, user=self.rep)
+        action = later.with_user(self.credit_manager).action_open_credit_release()
+        wizard = (
+            self.env[action["res_model"]].with_user(self.credit_manager).with_context(**action["context"])
+        )
+        single = wizard.create({"reason": "x"})
+        self.assertIn("Guarantees received", single.customer_context)
+        self.assertEqual(single.action_open_customer()["res_id"], first.id)
+
     def test_release_does_not_cover_a_bigger_order(self):
         customer = self._customer(limit=1000)
         order = self._order(customer, 1500, user=self.rep)
