@@ -1,6 +1,7 @@
 from . import models
 from . import report
 from . import wizards
+from . import demo
 from .models.ar_credit_balance import DROP_TRIGGER_SQL
 
 

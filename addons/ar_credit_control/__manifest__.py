@@ -36,6 +36,7 @@
     "demo": [
         "demo/ar_credit_grade_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/ar_credit_history_demo.xml",
         "demo/ar_credit_receivables_demo.xml",
         "demo/ar_provision_demo.xml",
     ],
