@@ -1,5 +1,7 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
+from odoo.addons.ar_credit_control.tests.common import ArCreditHttpCommon
 from odoo.addons.ar_credit_control.tests.currency_common import CompanyCurrencyMixin
 
 from .common import ArDunningCommon
@@ -49,3 +51,72 @@ class TestFeeAmountJPY(FeeAmountChecks, CompanyCurrencyMixin, ArDunningCommon):
 class TestFeeAmountKWD(FeeAmountChecks, CompanyCurrencyMixin, ArDunningCommon):
     currency_code = "KWD"
     overdue, fee = 0.1, 0.003  # 0.0025 -> 0.003 (not 0.002)
+
+
+class PortalAmountChecks:
+    """On the portal, a disputed amount has at most the decimals of the invoice's currency."""
+
+    allow_inherited_tests_method = True  # the checks below run in each currency's class
+    refused = accepted = None  # amounts typed by the customer
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("ar_dunning.group_ar_dunning_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer(name="Portal Customer")
+        cls.invoice = cls._invoice(cls.customer, 5000)
+        contact = cls.env["res.partner"].create(
+            {"name": "Portal Contact", "parent_id": cls.customer.id, "email": "ar_portal_cur@example.com"}
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="ar_portal_cur",
+            password="ar_portal_cur",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
+
+    def _dispute(self, amount):
+        page = self.url_open("/my/statement").text
+        marker = 'name="csrf_token" value="'
+        start = page.index(marker) + len(marker)
+        csrf = page[start : page.index('"', start)]
+        return self.url_open(
+            f"/my/statement/dispute/{self.invoice.id}",
+            data={"reason": "Wrong price", "amount": amount, "csrf_token": csrf},
+        )
+
+    def test_promise_amount_input_steps_by_the_currency(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open("/my/statement").text
+        rounding = self.company.currency_id.rounding
+        self.assertRegex(page, rf'id="ar_promise_amount"[^>]* step="{rounding}" min="{rounding}"')
+
+    @mute_logger("odoo.http")
+    def test_disputed_amount_in_the_currency_precision(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        response = self._dispute(self.refused)
+        self.assertEqual(response.status_code, 400, self.refused)
+        self.assertIn(
+            f"in {self.currency.name} with at most {self.currency.decimal_places} decimals", response.text
+        )
+        self.assertFalse(self.env["ar.dispute"].search([("move_id", "=", self.invoice.id)]))
+        response = self._dispute(self.accepted)
+        self.assertEqual(response.status_code, 200, self.accepted)
+        dispute = self.env["ar.dispute"].search([("move_id", "=", self.invoice.id)])
+        self.assertEqual(dispute.amount, float(self.accepted))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAmountJPY(PortalAmountChecks, CompanyCurrencyMixin, ArCreditHttpCommon):
+    currency_code = "JPY"
+    refused, accepted = "100.5", "100"  # no decimals for the yen
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAmountKWD(PortalAmountChecks, CompanyCurrencyMixin, ArCreditHttpCommon):
+    currency_code = "KWD"
+    refused, accepted = "1.2345", "1.234"  # three decimals for the dinar
