@@ -8,13 +8,27 @@ from .common import ArDunningCommon
 
 
 class FeeAmountChecks:
-    """A percentage late fee is rounded with the company currency, half away from zero as Odoo rounds money.
+    """Dunning amounts in the company currency's precision.
 
-    2.5 % of ``overdue`` falls half-way between two amounts of the currency.
+    A percentage late fee is rounded half away from zero as Odoo rounds money
+    (2.5 % of ``overdue`` falls half-way between two amounts of the currency);
+    a payment plan's installments are whole amounts of the currency that add
+    up to the balance (``plan_total`` in three: ``installments``).
     """
 
     allow_inherited_tests_method = True  # the checks below run in each currency's class
-    overdue = fee = None
+    overdue = fee = plan_total = installments = None
+
+    def test_plan_installments_in_the_currency_precision(self):
+        debtor = self._debtor()
+        invoice = self._invoice(debtor, self.plan_total, days_overdue=10)
+        plan = self.env["ar.payment.plan"].create(
+            {"partner_id": debtor.id, "move_ids": [(6, 0, invoice.ids)], "installment_count": 3}
+        )
+        plan.action_generate_installments()
+        self.assertEqual(plan.installment_ids.mapped("amount"), self.installments)
+        plan.action_activate()  # refused unless the installments add up to the open balance
+        self.assertEqual(plan.state, "active")
 
     def test_percent_fee_invoiced_in_the_currency_precision(self):
         self.level_60.write({"fee_type": "percent", "fee_percent": 2.5})
@@ -45,12 +59,14 @@ class FeeAmountChecks:
 class TestFeeAmountJPY(FeeAmountChecks, CompanyCurrencyMixin, ArDunningCommon):
     currency_code = "JPY"
     overdue, fee = 100.0, 3.0  # 2.5 -> 3 (not 2)
+    plan_total, installments = 1000.0, [333.0, 333.0, 334.0]
 
 
 @tagged("post_install", "-at_install")
 class TestFeeAmountKWD(FeeAmountChecks, CompanyCurrencyMixin, ArDunningCommon):
     currency_code = "KWD"
     overdue, fee = 0.1, 0.003  # 0.0025 -> 0.003 (not 0.002)
+    plan_total, installments = 1.0, [0.333, 0.333, 0.334]
 
 
 class PortalAmountChecks:
