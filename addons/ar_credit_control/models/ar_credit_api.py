@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 
 from ..const import GROUP_CREDIT_USER, GROUP_SALESMAN
 from ..tools import credit_rules
+from ..tools.precision import PERCENT_DIGITS
 
 #: Groups that may call the API (any one of them).
 API_GROUPS = (GROUP_CREDIT_USER, GROUP_SALESMAN)
@@ -128,7 +129,7 @@ class ArCreditApi(models.AbstractModel):
                     "overdue_days": partner.credit_overdue_days,
                     "limit": partner.credit_limit_effective,
                     "available": currency.round(partner.credit_available),
-                    "usage": round(partner.credit_usage, 2),
+                    "usage": round(partner.credit_usage, PERCENT_DIGITS),
                     "currency": currency.name,
                 }
             )

@@ -15,6 +15,7 @@ from ..tools.credit_scoring import (
     weighted_score,
 )
 from ..tools.grade_rules import score_in_range
+from ..tools.precision import DAYS_DIGITS, PERCENT_DIGITS
 from ..tools.registration_id import validate_registration_id, validate_tax_id
 
 #: The five Cs of credit, in the order of the scorecard.
@@ -419,10 +420,12 @@ class ArCreditAssessment(models.Model):
         row = self.env.cr.dictfetchone()
         return {
             "paid_invoice_count": row["paid_invoice_count"],
-            "avg_days_late": round(float(row["avg_days_late"]), 2),
-            "share_paid_late": round(float(row["share_paid_late"]), 2),
+            "avg_days_late": round(float(row["avg_days_late"]), DAYS_DIGITS),
+            "share_paid_late": round(float(row["share_paid_late"]), PERCENT_DIGITS),
             "worst_days_late": row["worst_days_late"],
-            "trend_days": round(trend(as_float(row["recent_avg"]), as_float(row["earlier_avg"])), 2),
+            "trend_days": round(
+                trend(as_float(row["recent_avg"]), as_float(row["earlier_avg"])), DAYS_DIGITS
+            ),
             "avg_monthly_invoiced": self.currency_id.round(float(row["invoiced_total"]) / 12),
         }
 

@@ -146,7 +146,10 @@ class ArInsolvencyCase(models.Model):
     @api.depends("amount_claim", "dividend_percent", "amount_receivable", "amount_recovered", "currency_id")
     def _compute_expected(self):
         for case in self:
-            rounding = case.currency_id.rounding or 0.01
+            rounding = case.currency_id.rounding
+            if not rounding:  # a new case without its company yet
+                case.amount_expected = case.amount_expected_loss = 0.0
+                continue
             case.amount_expected = expected_dividend(case.amount_claim, case.dividend_percent, rounding)
             case.amount_expected_loss = expected_loss(
                 case.amount_receivable, case.amount_expected, case.amount_recovered, rounding

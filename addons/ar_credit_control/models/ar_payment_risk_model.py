@@ -13,6 +13,7 @@ from ..tools.payment_risk_rules import (
     top_reasons,
     trainable,
 )
+from ..tools.precision import PROBABILITY_DIGITS, RISK_DAYS_DIGITS
 
 _logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class ArPaymentRiskModel(models.Model):
             scores = [self._ar_score_row(features, model, company, row) for row in rows]
             if scores:
                 self.env.cr.execute(
-                    payment_risk_sql.store_scores_sql(scores, company.currency_id.decimal_places, today)
+                    payment_risk_sql.store_scores_sql(scores, company.currency_id.rounding, today)
                 )
         self.env.cr.execute(payment_risk_sql.clear_stale_scores_sql(company.id))
         self.env["account.move"].invalidate_model(
@@ -245,7 +246,8 @@ class ArPaymentRiskModel(models.Model):
             score = rule_score(dict(zip(names, values, strict=True)), company.ar_risk_late_days)
             method = "rules"
         reasons = self._ar_reason_text(features, values, score.contributions, method)
-        return (move_id, round(score.probability, 4), round(score.expected_days_late, 1), reasons, method)
+        probability = round(score.probability, PROBABILITY_DIGITS)
+        return (move_id, probability, round(score.expected_days_late, RISK_DAYS_DIGITS), reasons, method)
 
     def _ar_reason_text(self, features, values, contributions, method):
         """The main reasons, one per line: ``label: value (+contribution)``."""
@@ -264,7 +266,7 @@ class ArPaymentRiskModel(models.Model):
 
     def _ar_format_value(self, kind, value):
         if kind == "days":
-            return self.env._("%(days)s days", days=round(value, 1))
+            return self.env._("%(days)s days", days=round(value, RISK_DAYS_DIGITS))
         if kind == "share":
             return f"{value * 100:.0f} %"
         if kind == "ratio":

@@ -110,7 +110,7 @@ class ArProvisionRun(models.Model):
                 "previous_run_id": previous.id,
                 "previous_provision": previous.total_provision,
                 "difference": provision_difference(
-                    self.total_provision, previous.total_provision, self.currency_id.round
+                    self.total_provision, previous.total_provision, self.currency_id.rounding
                 ),
             }
         )
@@ -127,7 +127,7 @@ class ArProvisionRun(models.Model):
         for partner_id, _name, bucket, amount in self.env.cr.fetchall():
             amount = currency.round(float(amount))
             bucket_line = ordered[bucket]
-            provision = line_provision(amount, bucket_line.rate, currency.round)
+            provision = line_provision(amount, bucket_line.rate, currency.rounding)
             values.append(
                 {
                     "run_id": self.id,

@@ -61,8 +61,14 @@ class TestInputRules(ArTransactionCase):
             ("12", 12.0),
             (" 1250.50 ", 1250.5),
         ):
-            self.assertEqual(rules.parse_amount(text), amount, text)
-        self.assertEqual(rules.parse_amount("10000000000000"), rules.MAX_AMOUNT)
+            self.assertEqual(rules.parse_amount(text, 2), amount, text)
+        self.assertEqual(rules.parse_amount("10000000000000", 2), rules.MAX_AMOUNT)
+        # as many decimals as the currency has: none for JPY, three for KWD
+        self.assertEqual(rules.parse_amount("1250", 0), 1250.0)
+        self.assertEqual(rules.parse_amount("12.345", 3), 12.345)
+        for text, decimals in (("1250.5", 0), ("12.3456", 3), ("12.", 0)):
+            with self.assertRaises(ValueError, msg=text):
+                rules.parse_amount(text, decimals)
         bad = {
             "-5": rules.NOT_A_NUMBER,
             "abc": rules.NOT_A_NUMBER,
@@ -81,7 +87,7 @@ class TestInputRules(ArTransactionCase):
         }
         for text, problem in bad.items():
             with self.assertRaises(ValueError, msg=text) as caught:
-                rules.parse_amount(text)
+                rules.parse_amount(text, 2)
             self.assertEqual(caught.exception.args[0], problem, text)
 
     def test_parse_date(self):

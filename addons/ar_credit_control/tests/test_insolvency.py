@@ -12,14 +12,22 @@ class TestInsolvencyRules(BaseCase):
     """The pure money rules of insolvency cases and the stop-deliveries reason."""
 
     def test_expected_dividend_rounded(self):
-        self.assertEqual(rules.expected_dividend(1234.56, 12.5), 154.32)
-        self.assertEqual(rules.expected_dividend(1000, 0), 0.0)
+        self.assertEqual(rules.expected_dividend(1234.56, 12.5, 0.01), 154.32)
+        self.assertEqual(rules.expected_dividend(1000, 0, 0.01), 0.0)
         self.assertEqual(rules.expected_dividend(999, 33, rounding=1.0), 330.0)
 
+    def test_expected_amounts_in_the_currency_precision(self):
+        # half away from zero, as Odoo rounds money: 1,001 JPY x 50 % = 500.5 -> 501, not 500
+        self.assertEqual(rules.expected_dividend(1001, 50, 1.0), 501.0)
+        self.assertEqual(rules.expected_loss(1001.5, 0, 0, 1.0), 1002.0)
+        # three decimals: 1.001 KWD x 50 % = 0.5005 -> 0.501
+        self.assertEqual(rules.expected_dividend(1.001, 50, 0.001), 0.501)
+        self.assertEqual(rules.expected_loss(2.0, 0.5005, 0, 0.001), 1.5)
+
     def test_expected_loss_uses_larger_of_dividend_and_recovered(self):
-        self.assertEqual(rules.expected_loss(1000, 200, 50), 800.0)
-        self.assertEqual(rules.expected_loss(1000, 200, 300), 700.0)
-        self.assertEqual(rules.expected_loss(100, 200, 0), 0.0)
+        self.assertEqual(rules.expected_loss(1000, 200, 50, 0.01), 800.0)
+        self.assertEqual(rules.expected_loss(1000, 200, 300, 0.01), 700.0)
+        self.assertEqual(rules.expected_loss(100, 200, 0, 0.01), 0.0)
 
     def test_check_amounts(self):
         self.assertIsNone(rules.check_amounts(100, 50, 10))

@@ -16,9 +16,9 @@ from ..tools.provision_rules import (
 )
 from .common import ArTransactionCase
 
-
-def _round2(amount):
-    return round(amount, 2)
+USD = 0.01  # a currency's rounding (res.currency.rounding)
+JPY = 1.0
+KWD = 0.001
 
 
 @tagged("post_install", "-at_install")
@@ -82,15 +82,23 @@ class TestProvisionRules(ArTransactionCase):
             adjusted_rate(5.0, "other", 1.0)
 
     def test_provision_and_text(self):
-        provision = line_provision(12000.0, 10.0, _round2)
+        provision = line_provision(12000.0, 10.0, USD)
         self.assertEqual(provision, 1200.0)
         self.assertEqual(arithmetic_text(12000.0, 10.0, provision, 2), "12,000.00 × 10 % = 1,200.00")
-        self.assertEqual(line_provision(333.33, 24.9351, _round2), round(333.33 * 0.249351, 2))
+        self.assertEqual(line_provision(333.33, 24.9351, USD), round(333.33 * 0.249351, 2))
         self.assertEqual(arithmetic_text(333.33, 24.9351, 83.12, 2), "333.33 × 24.9351 % = 83.12")
-        self.assertEqual(line_provision(-500.0, 50.0, _round2), 0.0)  # credit balances carry nothing
+        self.assertEqual(line_provision(-500.0, 50.0, USD), 0.0)  # credit balances carry nothing
+
+    def test_provision_in_the_currency_precision(self):
+        # 1,001 JPY at 50 %: 500.5 -> 501 (no decimals, half away from zero)
+        self.assertEqual(line_provision(1001.0, 50.0, JPY), 501.0)
+        # 1.001 KWD at 50 %: 0.5005 -> 0.501 (three decimals)
+        self.assertEqual(line_provision(1.001, 50.0, KWD), 0.501)
+        self.assertEqual(provision_difference(1234.5, 1000.0, JPY), 235.0)
+        self.assertEqual(provision_difference(1.2345, 1.0, KWD), 0.235)
 
     def test_difference_and_sides(self):
-        self.assertEqual(provision_difference(1500.0, 1000.0, _round2), 500.0)
+        self.assertEqual(provision_difference(1500.0, 1000.0, USD), 500.0)
         self.assertEqual(entry_sides(500.0), ("expense", "allowance"))
         self.assertEqual(entry_sides(-600.0), ("allowance", "expense"))
-        self.assertIsNone(entry_sides(provision_difference(1000.0, 1000.0, _round2)))
+        self.assertIsNone(entry_sides(provision_difference(1000.0, 1000.0, USD)))

@@ -1,5 +1,7 @@
 """Pure scoring rules of credit assessments (no Odoo import: unit-testable anywhere)."""
 
+from .precision import SCORE_DIGITS
+
 #: Score of a customer without any paid invoice in the period: neither good nor bad.
 NEUTRAL_BEHAVIOUR_SCORE = 50.0
 
@@ -55,7 +57,7 @@ def behaviour_score(avg_days_late, share_paid_late, worst_days_late, trend_days,
         + _penalty(worst_days_late, PENALTY_WORST_DAYS_LATE)
         + _penalty(trend_days, PENALTY_TREND_DAYS)
     )
-    return round(clamp(score), 2)
+    return round(clamp(score), SCORE_DIGITS)
 
 
 def weighted_score(pairs):
@@ -70,7 +72,7 @@ def weighted_score(pairs):
     total_weight = sum(weight for _score, weight in pairs)
     if total_weight <= 0:
         raise ValueError("the weights must add up to more than zero")
-    return round(sum(score * weight for score, weight in pairs) / total_weight, 2)
+    return round(sum(score * weight for score, weight in pairs) / total_weight, SCORE_DIGITS)
 
 
 def trend(recent_avg, earlier_avg):

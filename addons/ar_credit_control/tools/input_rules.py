@@ -45,8 +45,9 @@ MAX_CHAR_LENGTH = 1_000
 MAX_HTML_LENGTH = 100_000
 PROMISE_MAX_DAYS = 90
 
-#: An amount typed in a form: ASCII digits (at most 14 before the point), then up to two decimals.
-PLAIN_AMOUNT = re.compile(r"[0-9]{1,14}(\.[0-9]{1,2})?")
+#: An amount typed in a form: ASCII digits (at most 14 before the point), then decimals (as many as
+#: the currency has at most, see parse_amount; Odoo's currencies have up to 6).
+PLAIN_AMOUNT = re.compile(r"[0-9]{1,14}(\.([0-9]{1,6}))?")
 
 #: Problem codes returned by the functions below.
 NOT_A_NUMBER = "not_a_number"
@@ -127,17 +128,20 @@ def text_problem(value, limit=MAX_TEXT_LENGTH):
     return None
 
 
-def parse_amount(text, limit=MAX_AMOUNT):
+def parse_amount(text, decimals, limit=MAX_AMOUNT):
     """A positive amount typed in a form, parsed strictly; raise ValueError with a problem code.
 
-    Only plain decimal notation is accepted (digits, one point, up to two
-    decimals after it, surrounding spaces): no sign, no exponent, no
-    ``inf``/``nan``, no thousands separators.  Empty text gives ``None``.
+    Only plain decimal notation is accepted (digits, one point, at most
+    ``decimals`` decimals after it, the ``decimal_places`` of the amount's
+    currency: none for JPY, three for KWD; surrounding spaces): no sign, no
+    exponent, no ``inf``/``nan``, no thousands separators.  Empty text gives
+    ``None``.
     """
     text = (text or "").strip()
     if not text:
         return None
-    if not PLAIN_AMOUNT.fullmatch(text):
+    match = PLAIN_AMOUNT.fullmatch(text)
+    if not match or len(match.group(2) or "") > decimals:
         raise ValueError(NOT_A_NUMBER)
     amount = float(text)
     problem = number_problem(amount, limit=limit, allow_negative=False)

@@ -2,20 +2,23 @@
 
 The case model gathers the figures (the receivable balance in SQL, the
 amounts the credit manager enters) and calls these functions, so each rule is
-computed in one place and tested on its own.
+computed in one place and tested on its own.  Amounts are rounded with the
+company currency's ``rounding`` (see precision.py).
 """
 
+from odoo.tools.float_utils import float_round
 
-def expected_dividend(claim_amount, dividend_percent, rounding=0.01):
+
+def expected_dividend(claim_amount, dividend_percent, rounding):
     """What the administrator is expected to pay on the claim: claim x dividend %, rounded."""
     value = (claim_amount or 0.0) * (dividend_percent or 0.0) / 100.0
-    return round(round(value / rounding) * rounding, 10)
+    return float_round(value, precision_rounding=rounding)
 
 
-def expected_loss(receivable, expected, recovered, rounding=0.01):
+def expected_loss(receivable, expected, recovered, rounding):
     """Receivable at opening not expected back: receivable - max(expected dividend, recovered), >= 0."""
     value = max((receivable or 0.0) - max(expected or 0.0, recovered or 0.0), 0.0)
-    return round(round(value / rounding) * rounding, 10)
+    return float_round(value, precision_rounding=rounding)
 
 
 def check_amounts(claim_amount, dividend_percent, recovered):

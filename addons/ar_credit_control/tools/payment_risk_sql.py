@@ -127,25 +127,27 @@ def open_invoices_sql(company_id):
     )
 
 
-def store_scores_sql(rows, digits, today):
+def store_scores_sql(rows, rounding, today):
     """Write a batch of scores on the invoices in one statement.
 
     ``rows``: (invoice id, probability, expected days late, reasons text,
     method). The expected loss is the open amount (company currency) times the
-    probability, rounded to ``digits``.
+    probability, rounded to the company currency's ``rounding`` (half away
+    from zero, as Odoo's float_round).
     """
     ids, probabilities, days, reasons, methods = (list(column) for column in zip(*rows, strict=True))
     return SQL(
         """
         UPDATE account_move m
            SET ar_late_probability = v.probability, ar_expected_days_late = v.days,
-               ar_expected_loss = ROUND((ABS(m.amount_residual_signed) * v.probability)::numeric, %s),
+               ar_expected_loss = ROUND((ABS(m.amount_residual_signed) * v.probability)::numeric / %s) * %s,
                ar_risk_reasons = v.reasons, ar_risk_method = v.method, ar_risk_date = %s
           FROM unnest(%s::int[], %s::float[], %s::float[], %s::text[], %s::varchar[])
                AS v(id, probability, days, reasons, method)
          WHERE m.id = v.id
         """,
-        digits,
+        rounding,
+        rounding,
         today,
         ids,
         probabilities,

@@ -29,6 +29,8 @@ decimals.
 from calendar import monthrange
 from datetime import date as date_type
 
+from odoo.tools.float_utils import float_round
+
 #: Rates are kept (and shown) with this many decimals, so the arithmetic shown reproduces the provision.
 RATE_DIGITS = 4
 #: Chinese practice template by age (账龄分析法): (lower bound in days past due, rate %).
@@ -113,17 +115,17 @@ def adjusted_rate(rate, mode, value):
     return round(min(100.0, max(0.0, rate)), RATE_DIGITS)
 
 
-def line_provision(amount, rate, round_amount):
-    """Provision of an open ``amount`` at ``rate`` %, rounded by ``round_amount`` (the currency's rounding).
+def line_provision(amount, rate, rounding):
+    """Provision of an open ``amount`` at ``rate`` %, rounded to the currency's ``rounding``.
 
     Credit balances (unapplied payments, credit notes) carry no provision.
     """
-    return round_amount(max(amount, 0.0) * rate / 100.0)
+    return float_round(max(amount, 0.0) * rate / 100.0, precision_rounding=rounding)
 
 
-def provision_difference(total, previous_total, round_amount):
-    """What to post: the new provision minus the last posted one (negative = release)."""
-    return round_amount(total - previous_total)
+def provision_difference(total, previous_total, rounding):
+    """What to post: the new provision minus the last posted one (negative = release), rounded."""
+    return float_round(total - previous_total, precision_rounding=rounding)
 
 
 def entry_sides(difference):

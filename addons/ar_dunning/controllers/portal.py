@@ -157,7 +157,7 @@ class ArStatementPortal(CustomerPortal):
             "owner_id": (move.invoice_user_id or request.env.ref("base.user_root")).id,
         }
         try:
-            amount = self._ar_amount(amount)
+            amount = self._ar_amount(amount, move.currency_id)
             if amount is not None:  # left empty: the whole open amount
                 vals["amount"] = amount
             dispute = self._ar_create("ar.dispute", vals, move.company_id)
@@ -183,10 +183,10 @@ class ArStatementPortal(CustomerPortal):
         except ValueError:
             return self._ar_form_error(self._ar_date_error(today))
         try:
-            amount = self._ar_amount(amount)
+            company = moves[:1].company_id or request.env.company
+            amount = self._ar_amount(amount, company.currency_id)
             if not promised or not amount:
                 return request.redirect("/my/statement?message=promise_invalid")
-            company = moves[:1].company_id or request.env.company
             vals = {
                 "partner_id": customer.id,
                 "company_id": company.id,
@@ -201,22 +201,27 @@ class ArStatementPortal(CustomerPortal):
             return self._ar_form_error(refused.args[0])
         return request.redirect("/my/statement?message=promised")
 
-    def _ar_amount(self, text):
-        """An amount typed in a form, parsed strictly (``input_rules.parse_amount``); None when empty.
+    def _ar_amount(self, text, currency):
+        """An amount in ``currency`` typed in a form, parsed strictly (``input_rules.parse_amount``).
 
-        Anything but a plain positive decimal (a sign, an exponent, ``inf``,
-        ``nan``, letters, more than ``MAX_AMOUNT``, zero) raises ``_FormError``.
+        None when empty. Anything but a plain positive decimal with at most the
+        currency's decimals (a sign, an exponent, ``inf``, ``nan``, letters,
+        more than ``MAX_AMOUNT``, zero, 100.5 yen) raises ``_FormError``.
         """
         try:
-            amount = input_rules.parse_amount(text)
+            amount = input_rules.parse_amount(text, currency.decimal_places)
         except ValueError:
             amount = 0.0
         if amount is not None and amount <= 0:
             largest = f"{input_rules.MAX_AMOUNT:,}"
+            example = f"{1250.5:.{currency.decimal_places}f}"
             raise _FormError(
                 request.env._(
-                    "Please type the amount as a positive number with at most two decimals, "
-                    "such as 1250.50 (at most %(max)s).",
+                    "Please type the amount as a positive number in %(currency)s with at most "
+                    "%(decimals)s decimals, such as %(example)s (at most %(max)s).",
+                    currency=currency.name,
+                    decimals=currency.decimal_places,
+                    example=example,
                     max=largest,
                 )
             )

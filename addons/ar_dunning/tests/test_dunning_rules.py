@@ -59,6 +59,14 @@ class TestDunningRules(BaseCase):
         self.assertIsNone(rules.decide(items[:2], LEVELS, TODAY))
 
     def test_fee_amount(self):
-        self.assertEqual(rules.fee_amount("fixed", 40, 0, 1000), 40)
-        self.assertEqual(rules.fee_amount("percent", 0, 1.5, 1234.56), 18.52)
-        self.assertEqual(rules.fee_amount("none", 40, 5, 1000), 0)
+        self.assertEqual(rules.fee_amount("fixed", 40, 0, 1000, 0.01), 40)
+        self.assertEqual(rules.fee_amount("percent", 0, 1.5, 1234.56, 0.01), 18.52)
+        self.assertEqual(rules.fee_amount("none", 40, 5, 1000, 0.01), 0)
+
+    def test_fee_amount_in_the_currency_precision(self):
+        # JPY (no decimals): 2.5 % of 100 = 2.5 -> 3, half away from zero as Odoo rounds money
+        self.assertEqual(rules.fee_amount("percent", 0, 2.5, 100, 1.0), 3)
+        self.assertEqual(rules.fee_amount("percent", 0, 2.5, 300, 1.0), 8)  # 7.5 -> 8
+        # KWD (three decimals): 1.5 % of 1.234 = 0.01851 -> 0.019, not 0.02
+        self.assertEqual(rules.fee_amount("percent", 0, 1.5, 1.234, 0.001), 0.019)
+        self.assertEqual(rules.fee_amount("fixed", 1.2345, 0, 10, 0.001), 1.235)

@@ -21,6 +21,8 @@ Rules:
 from dataclasses import dataclass, field
 from datetime import date
 
+from odoo.tools.float_utils import float_round
+
 
 @dataclass(frozen=True)
 class Level:
@@ -114,12 +116,15 @@ def _raised_levels(items, reached, level):
     return raised
 
 
-def fee_amount(fee_type, fixed, percent, overdue, rounding=0.01):
-    """The late fee of a level: fixed, or a percentage of the overdue amount, rounded."""
+def fee_amount(fee_type, fixed, percent, overdue, rounding):
+    """The late fee of a level: fixed, or a percentage of the overdue amount, rounded to ``rounding``.
+
+    ``rounding`` is the currency's (a JPY fee has no decimals, a KWD fee three).
+    """
     if fee_type == "fixed":
         value = fixed or 0.0
     elif fee_type == "percent":
         value = overdue * (percent or 0.0) / 100.0
     else:
         return 0.0
-    return round(round(value / rounding) * rounding, 10)
+    return float_round(value, precision_rounding=rounding)

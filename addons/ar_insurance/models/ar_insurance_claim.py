@@ -126,11 +126,17 @@ class ArInsuranceClaim(models.Model):
             claim.claimed_amount = sum(lines.mapped("open_amount"))
             claim.covered_amount = sum(lines.mapped("covered_amount"))
 
-    @api.depends("covered_amount", "policy_id.deductible", "policy_id.indemnity_percent")
+    @api.depends("covered_amount", "policy_id.deductible", "policy_id.indemnity_percent", "currency_id")
     def _compute_expected_indemnity(self):
         for claim in self:
+            if not claim.currency_id:  # a new claim without its policy yet
+                claim.expected_indemnity = 0.0
+                continue
             claim.expected_indemnity = expected_indemnity(
-                claim.covered_amount, claim.policy_id.deductible, claim.policy_id.indemnity_percent
+                claim.covered_amount,
+                claim.policy_id.deductible,
+                claim.policy_id.indemnity_percent,
+                claim.currency_id.rounding,
             )
 
     @api.depends("filing_date", "claim_deadline", "state")
@@ -141,13 +147,22 @@ class ArInsuranceClaim(models.Model):
             filed = claim.filing_date or (today if claim.state == "draft" else None)
             claim.filing_late = bool(claim.claim_deadline and filed and filed > claim.claim_deadline)
 
-    @api.depends("recovery_ids.amount", "recovery_ids.returned_amount", "policy_id.indemnity_percent")
+    @api.depends(
+        "recovery_ids.amount", "recovery_ids.returned_amount", "policy_id.indemnity_percent", "currency_id"
+    )
     def _compute_recoveries(self):
         for claim in self:
             claim.recovered_amount = sum(claim.recovery_ids.mapped("amount"))
             claim.returned_amount = sum(claim.recovery_ids.mapped("returned_amount"))
-            claim.owed_to_insurer = owed_to_insurer(
-                claim.recovered_amount, claim.policy_id.indemnity_percent, claim.returned_amount
+            claim.owed_to_insurer = (
+                owed_to_insurer(
+                    claim.recovered_amount,
+                    claim.policy_id.indemnity_percent,
+                    claim.returned_amount,
+                    claim.currency_id.rounding,
+                )
+                if claim.currency_id
+                else 0.0
             )
 
     @api.constrains("claimed_amount", "covered_amount", "amount_received")

@@ -128,7 +128,7 @@ class ArInsuranceDeclaration(models.Model):
                             "country_id": country_id,
                             "invoice_count": count,
                             "turnover": turnover,
-                            "premium": premium(turnover, policy.premium_rate),
+                            "premium": premium(turnover, policy.premium_rate, policy.currency_id.rounding),
                         }
                     )
                 )

@@ -43,12 +43,21 @@ class TestInsuranceRules(BaseCase):
 
     def test_indemnity_worked_example(self):
         # covered 50,000, deductible 1,000, indemnity 90 %: (50,000 - 1,000) x 0.9 = 44,100
-        self.assertEqual(rules.expected_indemnity(50000.0, 1000.0, 90.0), 44100.0)
+        self.assertEqual(rules.expected_indemnity(50000.0, 1000.0, 90.0, 0.01), 44100.0)
         # a loss below the deductible pays nothing
-        self.assertEqual(rules.expected_indemnity(800.0, 1000.0, 90.0), 0.0)
+        self.assertEqual(rules.expected_indemnity(800.0, 1000.0, 90.0, 0.01), 0.0)
         # recovered 10,000 after the indemnity: insurer's share 9,000, 4,000 already returned -> 5,000
-        self.assertEqual(rules.owed_to_insurer(10000.0, 90.0, 4000.0), 5000.0)
-        self.assertEqual(rules.owed_to_insurer(1000.0, 90.0, 4000.0), 0.0)
+        self.assertEqual(rules.owed_to_insurer(10000.0, 90.0, 4000.0, 0.01), 5000.0)
+        self.assertEqual(rules.owed_to_insurer(1000.0, 90.0, 4000.0, 0.01), 0.0)
+
+    def test_amounts_in_the_currency_precision(self):
+        # KWD (three decimals): (50 - 1.234) x 90 % = 43.8894 -> 43.889, not 43.89
+        self.assertEqual(rules.expected_indemnity(50.0, 1.234, 90.0, 0.001), 43.889)
+        self.assertEqual(rules.owed_to_insurer(1.111, 90.0, 0.0, 0.001), 1.0)  # 0.9999 -> 1.000
+        self.assertEqual(rules.premium(11.001, 0.5, 0.001), 0.055)  # 0.055005 -> 0.055, not 0.06
+        # JPY (no decimals): 1,001 x 50 % = 500.5 -> 501
+        self.assertEqual(rules.expected_indemnity(1001.0, 0.0, 50.0, 1.0), 501.0)
+        self.assertEqual(rules.premium(100001.0, 0.5, 1.0), 500.0)  # 500.005 -> 500
 
     def test_periods_and_premium(self):
         self.assertEqual(
@@ -64,4 +73,4 @@ class TestInsuranceRules(BaseCase):
             rules.previous_declaration_period(date(2026, 1, 10), "quarterly"),
             (date(2025, 10, 1), date(2025, 12, 31)),
         )
-        self.assertEqual(rules.premium(200000.0, 0.18), 360.0)
+        self.assertEqual(rules.premium(200000.0, 0.18, 0.01), 360.0)

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.tools.float_utils import float_round
+
 from ..const import LIMIT_GRANTED_STATES
 
 #: Limit states in which the insurer granted an amount.
@@ -129,7 +131,7 @@ def claim_deadline(notification_date, claim_days):
     return notification_date and notification_date + timedelta(days=claim_days or 0)
 
 
-def expected_indemnity(covered_amount, deductible, indemnity_percent):
+def expected_indemnity(covered_amount, deductible, indemnity_percent, rounding):
     """What the insurer is expected to pay on a claim.
 
     indemnity = max(0, covered amount of the claimed invoices - deductible) x indemnity %
@@ -142,31 +144,31 @@ def expected_indemnity(covered_amount, deductible, indemnity_percent):
     50,000, deductible 1,000, indemnity 90 %: covered 50,000, indemnity
     (50,000 - 1,000) x 90 % = 44,100.
 
-    >>> expected_indemnity(50000.0, 1000.0, 90.0)
+    ``rounding`` is the policy currency's (res.currency.rounding).
+
+    >>> expected_indemnity(50000.0, 1000.0, 90.0, 0.01)
     44100.0
     """
-    return round(
-        max(0.0, (covered_amount or 0.0) - (deductible or 0.0)) * (indemnity_percent or 0.0) / 100.0, 2
-    )
+    value = max(0.0, (covered_amount or 0.0) - (deductible or 0.0)) * (indemnity_percent or 0.0) / 100.0
+    return float_round(value, precision_rounding=rounding)
 
 
-def owed_to_insurer(recovered, indemnity_percent, already_returned):
+def owed_to_insurer(recovered, indemnity_percent, already_returned, rounding):
     """Share of later recoveries to pay back to the insurer after an indemnity.
 
     The insurer bore ``indemnity_percent`` of the loss, so it gets that share of
     what is recovered afterwards, minus what was already returned; never negative.
 
-    >>> owed_to_insurer(10000.0, 90.0, 4000.0)
+    >>> owed_to_insurer(10000.0, 90.0, 4000.0, 0.01)
     5000.0
     """
-    return round(
-        max(0.0, (recovered or 0.0) * (indemnity_percent or 0.0) / 100.0 - (already_returned or 0.0)), 2
-    )
+    value = max(0.0, (recovered or 0.0) * (indemnity_percent or 0.0) / 100.0 - (already_returned or 0.0))
+    return float_round(value, precision_rounding=rounding)
 
 
-def premium(turnover, premium_rate):
-    """Premium due on an insured turnover at ``premium_rate`` percent."""
-    return round((turnover or 0.0) * (premium_rate or 0.0) / 100.0, 2)
+def premium(turnover, premium_rate, rounding):
+    """Premium due on an insured turnover at ``premium_rate`` percent, rounded to the currency."""
+    return float_round((turnover or 0.0) * (premium_rate or 0.0) / 100.0, precision_rounding=rounding)
 
 
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
