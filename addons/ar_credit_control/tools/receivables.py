@@ -72,16 +72,24 @@ def days_past_due_sql(date, alias="aml"):
     return SQL("(%s::date - %s)", date, due_date_sql(alias))
 
 
-def open_item_sql(alias="aml"):
+def open_item_sql(alias="aml", receivable_ids=None):
     """Condition on journal item ``alias``: an open receivable item now (residual not zero).
 
     For the fast paths that read one customer's items through the open-items
     index; :func:`open_items_sql` gives the items with their figures.
+    ``receivable_ids``: SQL of an array of the receivable account ids, when
+    the caller has it already (a join to the accounts inside an index scan
+    makes PostgreSQL read every item).
     """
+    accounts = (
+        SQL("= ANY(%s)", receivable_ids)
+        if receivable_ids is not None
+        else SQL("IN (%s)", RECEIVABLE_ACCOUNTS)
+    )
     return SQL(
-        "(%(a)s.parent_state = 'posted' AND %(a)s.amount_residual <> 0 AND %(a)s.account_id IN (%(acc)s))",
+        "(%(a)s.parent_state = 'posted' AND %(a)s.amount_residual <> 0 AND %(a)s.account_id %(accounts)s)",
         a=SQL.identifier(alias),
-        acc=RECEIVABLE_ACCOUNTS,
+        accounts=accounts,
     )
 
 
@@ -102,7 +110,7 @@ def open_items_sql(company_id, date, as_of=True, partner_ids=None, move_ids=None
     """
     filters = [SQL("aml.company_id = %s", company_id), SQL("aml.parent_state = 'posted'")]
     if partner_ids is not None:
-        filters.append(SQL("COALESCE(p.commercial_partner_id, p.id) = ANY(%s)", list(partner_ids)))
+        filters.append(SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids)))
     if move_ids is not None:
         filters.append(SQL("aml.move_id = ANY(%s)", list(move_ids)))
     if as_of:
@@ -159,9 +167,7 @@ def settled_items_sql(company_id, partner_ids=None):
     ``MAX(days_late)``, ``MAX(settled_on)``.
     """
     partner_filter = (
-        SQL("AND COALESCE(p.commercial_partner_id, p.id) = ANY(%s)", list(partner_ids))
-        if partner_ids is not None
-        else SQL()
+        SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
     )
     return SQL(
         """
@@ -172,9 +178,10 @@ def settled_items_sql(company_id, partner_ids=None):
           JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
           JOIN res_partner p ON p.id = aml.partner_id
          CROSS JOIN LATERAL (
+                -- a debit item is always the debit side of its partial reconciliations
                 SELECT MAX(apr.max_date) AS settled_on
                   FROM account_partial_reconcile apr
-                 WHERE apr.debit_move_id = aml.id OR apr.credit_move_id = aml.id) settled
+                 WHERE apr.debit_move_id = aml.id) settled
          WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted' AND aml.balance > 0
            AND aml.amount_residual = 0 AND settled.settled_on IS NOT NULL %(partner_filter)s
         """,
