@@ -158,17 +158,28 @@ def overdue_sql(alias="items"):
     return SQL("(%(a)s.residual > 0 AND %(a)s.days > 0)", a=SQL.identifier(alias))
 
 
-def settled_items_sql(company_id, partner_ids=None):
-    """The settled receivable debit items of ``company_id`` and their days late, one row per item.
+def settled_items_sql(company_id=None, partner_ids=None, move_ref=None):
+    """The settled receivable debit items and their days late, one row per item (instalment).
 
-    Columns: ``line_id, move_id, partner_id`` (commercial partner),
-    ``date_maturity`` (due date), ``settled_on`` (latest reconciliation),
-    ``days_late`` (see :func:`days_late`). Group by ``move_id`` for invoices:
-    ``MAX(days_late)``, ``MAX(settled_on)``.
+    ``company_id``: only that company's; ``partner_ids``: only these commercial
+    partners; ``move_ref``: SQL of an entry id, only its items (e.g. ``m.id``
+    in a lateral join). Columns: ``line_id, move_id, partner_id`` (commercial
+    partner), ``date_maturity`` (due date), ``settled_on`` (the latest
+    reconciliation), ``days_late`` (see :func:`days_late`). An invoice's days
+    late and payment date: ``MAX(days_late)``, ``MAX(settled_on)`` of its items.
     """
-    partner_filter = (
-        SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-    )
+    filters = [
+        SQL("aml.parent_state = 'posted'"),
+        SQL("aml.balance > 0"),
+        SQL("aml.amount_residual = 0"),
+        SQL("settled.settled_on IS NOT NULL"),
+    ]
+    if company_id is not None:
+        filters.append(SQL("aml.company_id = %s", company_id))
+    if partner_ids is not None:
+        filters.append(SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids)))
+    if move_ref is not None:
+        filters.append(SQL("aml.move_id = %s", move_ref))
     return SQL(
         """
         SELECT aml.id AS line_id, aml.move_id, COALESCE(p.commercial_partner_id, p.id) AS partner_id,
@@ -182,10 +193,8 @@ def settled_items_sql(company_id, partner_ids=None):
                 SELECT MAX(apr.max_date) AS settled_on
                   FROM account_partial_reconcile apr
                  WHERE apr.debit_move_id = aml.id) settled
-         WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted' AND aml.balance > 0
-           AND aml.amount_residual = 0 AND settled.settled_on IS NOT NULL %(partner_filter)s
+         WHERE %(filters)s
         """,
         due=due_date_sql(),
-        company=company_id,
-        partner_filter=partner_filter,
+        filters=SQL(" AND ").join(filters),
     )
