@@ -79,8 +79,9 @@ class ArDunningCommunication(models.Model):
     item_levels = fields.Json(
         readonly=True,
         copy=False,
-        help="The level each open item (instalment) reaches when the reminder is sent: "
-        "{journal item id: level id}, as the dunning rules decided it.",
+        help="The open items (instalments) the reminder lists and the level each one reaches when it "
+        "is sent: {journal item id: level id, or none when it keeps its level}, as the dunning rules "
+        "decided it.",
     )
     send_email = fields.Boolean(related="level_id.send_email")
     send_letter = fields.Boolean(related="level_id.send_letter")
@@ -606,4 +607,22 @@ class ArDunningCommunication(models.Model):
         if not self.item_levels:
             items = self._open_items(self.company_id, self.date, self.move_ids)
             return dict.fromkeys(items, self.level_id.id)
-        return {int(line_id): level_id for line_id, level_id in self.item_levels.items()}
+        return {int(line_id): level_id for line_id, level_id in self.item_levels.items() if level_id}
+
+    def _ar_letter_items(self):
+        """The items (instalments) the reminder lists, oldest first: ``[(journal item, days past due)]``."""
+        self.ensure_one()
+        if self.item_levels:
+            line_ids = [int(line_id) for line_id in self.item_levels]
+        else:
+            line_ids = list(self._open_items(self.company_id, self.date, self.move_ids))
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .browse(line_ids)
+            .sorted(lambda line: (line.date_maturity or line.date, line.id))
+        )
+        return [
+            (line, receivables.days_past_due(receivables.due_date(line.date_maturity, line.date), self.date))
+            for line in lines
+        ]

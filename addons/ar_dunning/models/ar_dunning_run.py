@@ -480,7 +480,11 @@ class ArDunningRun(models.Model):
             "date": self.date,
             "move_ids": [fields.Command.set(list(decision.moves))],
             "amount_due": decision.amount_due,
-            "item_levels": {str(key): lv.key for key, lv in decision.item_levels.items()},
+            # every item listed, with the level the decision raises it to (None: it keeps its level)
+            "item_levels": {
+                str(key): decision.item_levels[key].key if key in decision.item_levels else None
+                for key in decision.items
+            },
             "auto": level.auto_execute,
             "state": "draft" if level.auto_execute else "to_send",
         }

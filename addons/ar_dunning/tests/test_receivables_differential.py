@@ -356,6 +356,15 @@ class TestInstalmentDunning(ReceivablesLedgerCommon):
             "dunned at the level of its first instalment, for the instalments past the first level",
         )
         self.assertEqual(invoice.dunning_level_id, self.level_30)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("ar_dunning.action_report_dunning_letter", comm.ids)[0]
+            .decode()
+        )
+        self.assertEqual(
+            [(line, days) for line, days in comm._ar_letter_items()], [(first, 45), (second, 15)]
+        )
+        self.assertIn(">45<", html.replace(" ", ""), "the letter shows the first instalment 45 days overdue")
 
     def test_each_instalment_keeps_its_own_level(self):
         """The run stores the rules' decision per instalment and applies it; later runs climb from there."""
