@@ -43,7 +43,8 @@ class ArInsuranceReceivable(models.Model):
     due_date = fields.Date(index=True, help="Due date of the invoice's oldest open instalment.")
     open_amount = fields.Monetary(help="Still owed, in policy currency, net of credit notes and disputes.")
     overdue_amount = fields.Monetary(
-        help="Part of the open amount that is overdue (its overdue instalments), in policy currency."
+        string="Overdue",
+        help="Part of the open amount that is overdue (its overdue instalments), in policy currency.",
     )
     disputed_amount = fields.Monetary(help="Part of the invoice in an open dispute: not insured.")
     covered_amount = fields.Monetary(
