@@ -341,34 +341,15 @@ class ArCreditAssessment(models.Model):
         recent_from = date_to - relativedelta(months=3)
         return SQL(
             """
-            WITH paid AS (
-                SELECT move.invoice_date,
-                       move.invoice_date_due,
-                       COALESCE(
-                           MAX(part.max_date),
-                           (SELECT MAX(pay.date)
-                              FROM account_move__account_payment rel
-                              JOIN account_payment pay ON pay.id = rel.payment_id
-                             WHERE rel.invoice_id = move.id)
-                       ) AS payment_date
-                  FROM account_move move
-                  JOIN account_move_line line
-                    ON line.move_id = move.id AND line.display_type = 'payment_term'
-             LEFT JOIN account_partial_reconcile part
-                    ON line.id IN (part.debit_move_id, part.credit_move_id)
-                 WHERE move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND move.payment_state IN ('paid', 'in_payment')
-                   AND move.company_id = %(company)s
-                   AND move.commercial_partner_id = %(partner)s
-                   AND move.invoice_date > %(date_from)s
-                   AND move.invoice_date <= %(date_to)s
-              GROUP BY move.id
-            ),
-            delays AS (
-                SELECT invoice_date, GREATEST(0, payment_date - invoice_date_due) AS days_late
-                  FROM paid
-                 WHERE payment_date IS NOT NULL
+            WITH delays AS (
+                -- days late of the paid invoices as ``tools/receivables.py`` counts them (the view
+                -- ar_payment_behaviour: the latest instalment's, never below zero)
+                SELECT invoice_date, days_late
+                  FROM ar_payment_behaviour
+                 WHERE company_id = %(company)s
+                   AND partner_id = %(partner)s
+                   AND invoice_date > %(date_from)s
+                   AND invoice_date <= %(date_to)s
             )
             SELECT COUNT(*) AS paid_invoice_count,
                    COALESCE(AVG(days_late), 0) AS avg_days_late,
@@ -395,23 +376,8 @@ class ArCreditAssessment(models.Model):
         )
 
     def _flush_payment_history(self):
-        """Write pending ORM changes of the tables read by the behaviour query."""
-        self.env["account.move"].flush_model(
-            [
-                "move_type",
-                "state",
-                "payment_state",
-                "company_id",
-                "commercial_partner_id",
-                "invoice_date",
-                "invoice_date_due",
-                "amount_total_signed",
-                "matched_payment_ids",
-            ]
-        )
-        self.env["account.move.line"].flush_model(["move_id", "display_type"])
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "credit_move_id", "max_date"])
-        self.env["account.payment"].flush_model(["date"])
+        """Write pending ORM changes: the behaviour query reads invoices, items and reconciliations."""
+        self.env.flush_all()
 
     def _read_behaviour(self):
         """Payment-history figures of the assessment's customer, as field values."""

@@ -4,6 +4,7 @@ from dataclasses import replace
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import receivables
 from ..tools.credit_rules import CreditFigures, usage_percent
 
 _logger = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ CREATE TRIGGER ar_credit_balance_aml_update
 """
 
 #: Every exposure figure of a batch of commercial partners in one company, in one statement
-#: (the common table expressions after ``WITH``; see FIGURES_SQL and LOCKED_FIGURES_SQL).
+#: (the common table expressions after ``WITH``; see FIGURES_SQL and LOCKED_FIGURES_SQL). The
+#: oldest due date is that of the oldest open item owed (``tools/receivables.py``); ``%(due)s`` and
+#: ``%(open_item)s`` are its fragments (see ArCreditBalance._figures_sql).
 FIGURES_BODY = """
 family AS (
     SELECT id, commercial_partner_id AS cp FROM res_partner WHERE commercial_partner_id = ANY(%(ids)s)
@@ -109,16 +112,15 @@ family AS (
 ), oldest AS (
     -- no join inside the lateral: the first row of the open-items index in due-date order is the answer,
     -- so the cost stays flat whatever the number of open items (a join made PostgreSQL sort them all)
-    SELECT family.cp, MIN(first.date_maturity) AS due
+    SELECT family.cp, MIN(first.due) AS due
       FROM family
      CROSS JOIN receivable
      CROSS JOIN LATERAL (
-            SELECT aml.date_maturity
+            SELECT %(due)s AS due
               FROM account_move_line aml
              WHERE aml.partner_id = family.id AND aml.company_id = %(company)s
-               AND aml.amount_residual > 0 AND aml.parent_state = 'posted'
-               AND aml.date_maturity IS NOT NULL AND aml.account_id = ANY(receivable.ids)
-          ORDER BY aml.date_maturity
+               AND aml.amount_residual > 0 AND %(open_item)s
+          ORDER BY %(due)s
              LIMIT 1) first
   GROUP BY family.cp
 )
@@ -171,9 +173,11 @@ class ArCreditBalance(models.Model):
     def init(self):  # pylint: disable=missing-return
         super().init()
         self.env.cr.execute(TRIGGER_SQL)
+        # the open items owed, in due-date order (``receivables.due_date_sql``)
+        self.env.cr.execute("DROP INDEX IF EXISTS ar_credit_aml_open_due_idx")
         self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS ar_credit_aml_open_due_idx
-                   ON account_move_line (partner_id, company_id, date_maturity)
+            """CREATE INDEX IF NOT EXISTS ar_credit_aml_open_due_date_idx
+                   ON account_move_line (partner_id, company_id, (COALESCE(date_maturity, date)))
                 WHERE amount_residual > 0 AND parent_state = 'posted'"""
         )
         self.env.cr.execute(
@@ -267,8 +271,7 @@ class ArCreditBalance(models.Model):
         if not ids:
             return {}
         self.env.flush_all()
-        query = LOCKED_FIGURES_SQL if lock else FIGURES_SQL
-        self.env.cr.execute(query, {"ids": ids, "company": company.id})
+        self.env.cr.execute(self._figures_sql(ids, company, lock))
         result = {}
         for pid, receivable, orders, order_drafts, other_drafts, oldest in self.env.cr.fetchall():
             result[pid] = CreditFigures(
@@ -283,6 +286,17 @@ class ArCreditBalance(models.Model):
             result = {pid: replace(fig, overdue_amount=amounts.get(pid, 0.0)) for pid, fig in result.items()}
         return result
 
+    @api.model
+    def _figures_sql(self, ids, company, lock=False):
+        """The figures statement (FIGURES_SQL, or LOCKED_FIGURES_SQL with ``lock``) for ``ids``."""
+        return SQL(
+            LOCKED_FIGURES_SQL if lock else FIGURES_SQL,
+            ids=ids,
+            company=company.id,
+            due=receivables.due_date_sql("aml"),
+            open_item=receivables.open_item_sql("aml", receivable_ids=SQL("receivable.ids")),
+        )
+
     def _query_overdue_amounts(self, figures, company):
         """Overdue open amount of the partners that have an overdue item."""
         today = company._ar_today()
@@ -291,19 +305,12 @@ class ArCreditBalance(models.Model):
             return {}
         self.env.cr.execute(
             SQL(
-                """
-                SELECT p.commercial_partner_id, SUM(aml.amount_residual)
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                                          AND acc.account_type = 'asset_receivable'
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE p.commercial_partner_id = ANY(%s) AND aml.company_id = %s
-                   AND aml.parent_state = 'posted' AND aml.amount_residual > 0 AND aml.date_maturity < %s
-              GROUP BY p.commercial_partner_id
-                """,
-                late,
-                company.id,
-                today,
+                """SELECT items.partner_id, SUM(items.residual)
+                     FROM (%s) items
+                    WHERE %s
+                 GROUP BY items.partner_id""",
+                receivables.open_items_sql(company.id, today, as_of=False, partner_ids=late),
+                receivables.overdue_sql("items"),
             )
         )
         return {pid: float(amount) for pid, amount in self.env.cr.fetchall()}

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools import receivables
+
 DAYS_TO_PAY_BUCKETS = [
     ("0_15", "0-15 days"),
     ("16_30", "16-30 days"),
@@ -15,8 +17,10 @@ class ArPaymentBehaviour(models.Model):
 
     The payment date is the date of the last reconciliation of the invoice's
     receivable items (``max_date`` of its partial reconciliations); days to
-    pay count from the invoice date, days late from the due date (negative:
-    paid early).
+    pay count from the invoice date; days late are those of
+    ``tools/receivables.py`` (each instalment from its own due date, never
+    below zero; the invoice's: its latest instalment's), the same figure as
+    the credit assessment's and the payment risk model's.
     """
 
     _name = "ar.payment.behaviour"
@@ -35,21 +39,25 @@ class ArPaymentBehaviour(models.Model):
     payment_date = fields.Date(readonly=True)
     days_to_pay = fields.Integer(readonly=True, aggregator="avg")
     days_late = fields.Integer(
-        readonly=True, aggregator="avg", help="Payment date minus due date; negative: early."
+        readonly=True,
+        aggregator="avg",
+        help="Days the latest instalment was paid after its due date; 0 when paid on time or early.",
     )
     pay_bucket = fields.Selection(DAYS_TO_PAY_BUCKETS, string="Days to Pay Range", readonly=True)
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
 
     def init(self):  # pylint: disable=missing-return
+        # per invoice, from its instalments (``receivables.settled_items_sql``): paid on the date of
+        # its last reconciliation, as late as its latest instalment
         self.env.cr.execute(
             SQL(
                 """
                 CREATE OR REPLACE VIEW ar_payment_behaviour AS (
                     SELECT m.id, m.id AS move_id, m.company_id, m.commercial_partner_id AS partner_id,
                            m.invoice_user_id AS user_id, m.invoice_date,
-                           COALESCE(m.invoice_date_due, m.invoice_date) AS date_due, paid.payment_date,
+                           paid.date_due, paid.payment_date,
                            paid.payment_date - m.invoice_date AS days_to_pay,
-                           paid.payment_date - COALESCE(m.invoice_date_due, m.invoice_date) AS days_late,
+                           paid.days_late,
                            CASE WHEN paid.payment_date - m.invoice_date <= 15 THEN '0_15'
                                 WHEN paid.payment_date - m.invoice_date <= 30 THEN '16_30'
                                 WHEN paid.payment_date - m.invoice_date <= 60 THEN '31_60'
@@ -58,16 +66,15 @@ class ArPaymentBehaviour(models.Model):
                            m.amount_total_signed AS amount
                       FROM account_move m
                       CROSS JOIN LATERAL (
-                            SELECT MAX(apr.max_date) AS payment_date
-                              FROM account_move_line aml
-                              JOIN account_account acc ON acc.id = aml.account_id
-                                                      AND acc.account_type = 'asset_receivable'
-                              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                             WHERE aml.move_id = m.id) paid
+                            SELECT MAX(items.date_maturity) AS date_due,
+                                   MAX(items.settled_on) AS payment_date,
+                                   MAX(items.days_late) AS days_late
+                              FROM (%s) items) paid
                      WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                        AND m.payment_state IN ('paid', 'in_payment') AND paid.payment_date IS NOT NULL
                        AND m.invoice_date IS NOT NULL
                 )
-                """
+                """,
+                receivables.settled_items_sql(move_ref=SQL("m.id")),
             )
         )

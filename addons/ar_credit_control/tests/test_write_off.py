@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
@@ -378,6 +380,37 @@ class TestWriteOff(ArCreditCommon):
         receivable_line = recovery._receivable_line()
         self.assertEqual(receivable_line.amount_currency, 1200)
         self.assertEqual(self._balance(self.allowance), 900)
+
+    def test_customer_write_off_proposes_invoices_late_on_an_instalment(self):
+        """An invoice on 30/60 whose first instalment is overdue is proposed (its last one is not due)."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/60",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": self.today - timedelta(days=45),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "quantity": 1, "price_unit": 800, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertGreater(invoice.invoice_date_due, self.today)
+        wizard_form = Form(
+            self.env["ar.write.off.wizard"]
+            .with_user(self.credit_manager)
+            .with_context(active_model="res.partner", active_ids=self.customer.ids)
+        )
+        self.assertEqual(list(wizard_form.invoice_ids), [invoice])
 
     def test_write_off_from_customer_via_form(self):
         self._invoice(self.customer, 300, days_overdue=90)

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytz
 
+from . import receivables
+
 OVER_LIMIT = "over_limit"
 OVERDUE = "overdue"
 ON_HOLD = "on_hold"
@@ -35,9 +37,9 @@ class CreditFigures:
 
     def overdue_days(self, today):
         """Days the oldest open item is past its due date (0 when nothing is overdue)."""
-        if not self.oldest_due_date or self.oldest_due_date >= today:
+        if not self.oldest_due_date:
             return 0
-        return (today - self.oldest_due_date).days
+        return max(0, receivables.days_past_due(self.oldest_due_date, today))
 
 
 @dataclass(frozen=True)

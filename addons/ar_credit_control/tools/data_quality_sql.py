@@ -7,6 +7,8 @@ the company ``company_id``: ``res_id`` is the record the issue is about,
 
 from odoo.tools import SQL
 
+from . import receivables
+
 
 def customers_sql(company_id):
     """Ids of the company's commercial customers: its own customers, and the shared
@@ -26,16 +28,15 @@ def customers_sql(company_id):
 
 
 def debtors_sql(company_id):
-    """Commercial customers with open posted customer invoices and their open amount."""
+    """Commercial customers that owe something (open items of ``receivables``) and the amount they owe."""
     return SQL(
         """
-        SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_residual_signed) AS amount
-          FROM account_move m
-         WHERE m.company_id = %(company)s AND m.state = 'posted' AND m.move_type = 'out_invoice'
-           AND m.amount_residual <> 0
-      GROUP BY m.commercial_partner_id
+        SELECT items.partner_id, SUM(items.residual) AS amount
+          FROM (%s) items
+         WHERE items.residual > 0
+      GROUP BY items.partner_id
         """,
-        company=company_id,
+        receivables.open_items_sql(company_id, None, as_of=False),
     )
 
 

@@ -2,6 +2,7 @@
 
 from odoo.tools import SQL
 
+from . import receivables
 from .aging_sql import open_items_sql
 
 
@@ -55,15 +56,19 @@ def collections_sql(company_id, date_from, date_to, partner_ids=None):
 
 
 def receivables_sql(company_id, date, buckets, partner_ids=None):
-    """Receivables as of ``date``: total, current (not due) and overdue, company currency."""
+    """Receivables as of ``date``: total, current (not overdue) and overdue, company currency.
+
+    Overdue as ``receivables.overdue_sql`` says; current is the rest, so the two add up to the total.
+    """
     return SQL(
         """
         SELECT COALESCE(SUM(residual), 0),
-               COALESCE(SUM(residual) FILTER (WHERE days <= 0), 0),
-               COALESCE(SUM(residual) FILTER (WHERE days > 0), 0)
-          FROM (%s) items
+               COALESCE(SUM(residual) FILTER (WHERE NOT %(overdue)s), 0),
+               COALESCE(SUM(residual) FILTER (WHERE %(overdue)s), 0)
+          FROM (%(items)s) items
         """,
-        open_items_sql(company_id, date, buckets, partner_ids),
+        overdue=receivables.overdue_sql("items"),
+        items=open_items_sql(company_id, date, buckets, partner_ids),
     )
 
 

@@ -6,7 +6,8 @@ expressions over three aliases:
 
 - ``b``: the invoice (``move_id``, ``company_id``, ``partner_id`` (commercial
   partner), ``invoice_date``, ``date_due``, ``amount`` (total, company
-  currency), ``as_of`` (the date the prediction is made for));
+  currency), ``as_of`` (the date the prediction is made for), ``overdue_from``
+  (due date of its oldest instalment open on ``as_of``));
 - ``h``: the customer's paid invoices *before the invoice date* (``n``,
   ``avg_delay``, ``share_late``, ``median_amount``), so no feature leaks the
   outcome being predicted;
@@ -20,6 +21,8 @@ date and the payment date (a fixed hash of the invoice id picks the day), so
 from dataclasses import dataclass
 
 from odoo.tools import SQL
+
+from . import receivables
 
 #: The invoice month as an angle (radians).
 MONTH_ANGLE_SQL = SQL("2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12")
@@ -51,7 +54,9 @@ def core_features(labels):
             "ratio",
         ),
         RiskFeature("term_days", labels["term_days"], SQL("(b.date_due - b.invoice_date)"), "days"),
-        RiskFeature("days_overdue", labels["days_overdue"], SQL("GREATEST(b.as_of - b.date_due, 0)"), "days"),
+        RiskFeature(
+            "days_overdue", labels["days_overdue"], SQL("GREATEST(b.as_of - b.overdue_from, 0)"), "days"
+        ),
         RiskFeature("grade_score", labels["grade_score"], SQL("COALESCE(g.min_score, 50)"), "number"),
         # the month as a point on a circle: December is next to January
         RiskFeature("month_sin", labels["month"], SQL("SIN(%s)", MONTH_ANGLE_SQL), "none"),
@@ -60,32 +65,49 @@ def core_features(labels):
 
 
 def _base_sql(company_id, training, move_ids, today):
-    """The invoices of the batch (alias ``b``): paid ones for training, the given open ones for scoring."""
+    """The invoices of the batch (alias ``b``): paid ones for training, the given open ones for scoring.
+
+    ``overdue_from``: the due date of the oldest instalment still open on ``as_of``
+    (``tools/receivables.py``: each instalment from its own due date), what "days overdue so far"
+    counts from; for a paid invoice, the oldest instalment settled after ``as_of``.
+    """
     if training:
         return SQL(
             """
-            SELECT m.id AS move_id, m.company_id, m.commercial_partner_id AS partner_id, m.invoice_date,
-                   COALESCE(m.invoice_date_due, m.invoice_date) AS date_due,
-                   ABS(m.amount_total_signed) AS amount,
-                   m.invoice_date + MOD(m.id::bigint * 7919, GREATEST(p.days_to_pay, 0) + 1)::int AS as_of,
-                   p.days_late
-              FROM account_move m
-              JOIN ar_payment_behaviour p ON p.move_id = m.id
-             WHERE m.company_id = %s
+            SELECT t.*, COALESCE((SELECT MIN(items.date_maturity) FROM (%s) items
+                                   WHERE items.settled_on > t.as_of), t.date_due) AS overdue_from
+              FROM (
+                SELECT m.id AS move_id, m.company_id, m.commercial_partner_id AS partner_id, m.invoice_date,
+                       COALESCE(m.invoice_date_due, m.invoice_date) AS date_due,
+                       ABS(m.amount_total_signed) AS amount,
+                       m.invoice_date
+                           + MOD(m.id::bigint * 7919, GREATEST(p.days_to_pay, 0) + 1)::int AS as_of,
+                       p.days_late
+                  FROM account_move m
+                  JOIN ar_payment_behaviour p ON p.move_id = m.id
+                 WHERE m.company_id = %s
+              ) t
             """,
+            receivables.settled_items_sql(move_ref=SQL("t.move_id")),
             company_id,
         )
     return SQL(
         """
         SELECT m.id AS move_id, m.company_id, m.commercial_partner_id AS partner_id, m.invoice_date,
                COALESCE(m.invoice_date_due, m.invoice_date) AS date_due, ABS(m.amount_total_signed) AS amount,
-               %s::date AS as_of, NULL::int AS days_late
+               %(today)s::date AS as_of, NULL::int AS days_late,
+               COALESCE(open_items.due, m.invoice_date_due, m.invoice_date) AS overdue_from
           FROM account_move m
-         WHERE m.company_id = %s AND m.id = ANY(%s) AND m.invoice_date IS NOT NULL
+          LEFT JOIN (SELECT items.move_id, MIN(items.date_maturity) AS due
+                       FROM (%(items)s) items
+                      WHERE items.residual > 0
+                   GROUP BY items.move_id) open_items ON open_items.move_id = m.id
+         WHERE m.company_id = %(company)s AND m.id = ANY(%(ids)s) AND m.invoice_date IS NOT NULL
         """,
-        today,
-        company_id,
-        list(move_ids),
+        today=today,
+        items=receivables.open_items_sql(company_id, today, as_of=False, move_ids=list(move_ids)),
+        company=company_id,
+        ids=list(move_ids),
     )
 
 
@@ -98,7 +120,7 @@ def feature_matrix_sql(features, company_id, training=False, move_ids=(), today=
         SELECT b.move_id, b.days_late, %(columns)s
           FROM b
           LEFT JOIN LATERAL (
-                SELECT COUNT(*) AS n, AVG(GREATEST(hp.days_late, 0)) AS avg_delay,
+                SELECT COUNT(*) AS n, AVG(hp.days_late) AS avg_delay,
                        AVG(CASE WHEN hp.days_late > 0 THEN 1.0 ELSE 0.0 END) AS share_late,
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY hp.amount) AS median_amount
                   FROM ar_payment_behaviour hp

@@ -72,16 +72,24 @@ def days_past_due_sql(date, alias="aml"):
     return SQL("(%s::date - %s)", date, due_date_sql(alias))
 
 
-def open_item_sql(alias="aml"):
+def open_item_sql(alias="aml", receivable_ids=None):
     """Condition on journal item ``alias``: an open receivable item now (residual not zero).
 
     For the fast paths that read one customer's items through the open-items
     index; :func:`open_items_sql` gives the items with their figures.
+    ``receivable_ids``: SQL of an array of the receivable account ids, when
+    the caller has it already (a join to the accounts inside an index scan
+    makes PostgreSQL read every item).
     """
+    accounts = (
+        SQL("= ANY(%s)", receivable_ids)
+        if receivable_ids is not None
+        else SQL("IN (%s)", RECEIVABLE_ACCOUNTS)
+    )
     return SQL(
-        "(%(a)s.parent_state = 'posted' AND %(a)s.amount_residual <> 0 AND %(a)s.account_id IN (%(acc)s))",
+        "(%(a)s.parent_state = 'posted' AND %(a)s.amount_residual <> 0 AND %(a)s.account_id %(accounts)s)",
         a=SQL.identifier(alias),
-        acc=RECEIVABLE_ACCOUNTS,
+        accounts=accounts,
     )
 
 
@@ -102,7 +110,7 @@ def open_items_sql(company_id, date, as_of=True, partner_ids=None, move_ids=None
     """
     filters = [SQL("aml.company_id = %s", company_id), SQL("aml.parent_state = 'posted'")]
     if partner_ids is not None:
-        filters.append(SQL("COALESCE(p.commercial_partner_id, p.id) = ANY(%s)", list(partner_ids)))
+        filters.append(SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids)))
     if move_ids is not None:
         filters.append(SQL("aml.move_id = ANY(%s)", list(move_ids)))
     if as_of:
@@ -150,19 +158,28 @@ def overdue_sql(alias="items"):
     return SQL("(%(a)s.residual > 0 AND %(a)s.days > 0)", a=SQL.identifier(alias))
 
 
-def settled_items_sql(company_id, partner_ids=None):
-    """The settled receivable debit items of ``company_id`` and their days late, one row per item.
+def settled_items_sql(company_id=None, partner_ids=None, move_ref=None):
+    """The settled receivable debit items and their days late, one row per item (instalment).
 
-    Columns: ``line_id, move_id, partner_id`` (commercial partner),
-    ``date_maturity`` (due date), ``settled_on`` (latest reconciliation),
-    ``days_late`` (see :func:`days_late`). Group by ``move_id`` for invoices:
-    ``MAX(days_late)``, ``MAX(settled_on)``.
+    ``company_id``: only that company's; ``partner_ids``: only these commercial
+    partners; ``move_ref``: SQL of an entry id, only its items (e.g. ``m.id``
+    in a lateral join). Columns: ``line_id, move_id, partner_id`` (commercial
+    partner), ``date_maturity`` (due date), ``settled_on`` (the latest
+    reconciliation), ``days_late`` (see :func:`days_late`). An invoice's days
+    late and payment date: ``MAX(days_late)``, ``MAX(settled_on)`` of its items.
     """
-    partner_filter = (
-        SQL("AND COALESCE(p.commercial_partner_id, p.id) = ANY(%s)", list(partner_ids))
-        if partner_ids is not None
-        else SQL()
-    )
+    filters = [
+        SQL("aml.parent_state = 'posted'"),
+        SQL("aml.balance > 0"),
+        SQL("aml.amount_residual = 0"),
+        SQL("settled.settled_on IS NOT NULL"),
+    ]
+    if company_id is not None:
+        filters.append(SQL("aml.company_id = %s", company_id))
+    if partner_ids is not None:
+        filters.append(SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids)))
+    if move_ref is not None:
+        filters.append(SQL("aml.move_id = %s", move_ref))
     return SQL(
         """
         SELECT aml.id AS line_id, aml.move_id, COALESCE(p.commercial_partner_id, p.id) AS partner_id,
@@ -172,13 +189,12 @@ def settled_items_sql(company_id, partner_ids=None):
           JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
           JOIN res_partner p ON p.id = aml.partner_id
          CROSS JOIN LATERAL (
+                -- a debit item is always the debit side of its partial reconciliations
                 SELECT MAX(apr.max_date) AS settled_on
                   FROM account_partial_reconcile apr
-                 WHERE apr.debit_move_id = aml.id OR apr.credit_move_id = aml.id) settled
-         WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted' AND aml.balance > 0
-           AND aml.amount_residual = 0 AND settled.settled_on IS NOT NULL %(partner_filter)s
+                 WHERE apr.debit_move_id = aml.id) settled
+         WHERE %(filters)s
         """,
         due=due_date_sql(),
-        company=company_id,
-        partner_filter=partner_filter,
+        filters=SQL(" AND ").join(filters),
     )

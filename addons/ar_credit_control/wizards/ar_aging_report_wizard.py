@@ -37,6 +37,7 @@ class ArAgingReportWizard(models.TransientModel):
     def _fill_lines(self):
         """(Re)create the report lines of the wizard with one INSERT ... SELECT."""
         self.ensure_one()
+        self.env.flush_all()  # the items are read in SQL
         company = self.company_id
         self.env.cr.execute(SQL("DELETE FROM ar_aging_report_line WHERE wizard_id = %s", self.id))
         self.env.cr.execute(
@@ -89,6 +90,7 @@ class ArAgingReportWizard(models.TransientModel):
     def _customer_rows(self, company, date):
         """``(labels, rows)``: per customer its name, the open amount of each bucket and the total (SQL)."""
         buckets = company._ar_aging_buckets()
+        self.env.flush_all()  # the items are read in SQL
         self.env.cr.execute(customer_buckets_sql(company.id, date, buckets))
         rows, current, current_id = [], None, None
         for partner_id, name, bucket, amount in self.env.cr.fetchall():

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import receivables
 
 
 class ArWriteOffWizard(models.TransientModel):
@@ -54,15 +57,26 @@ class ArWriteOffWizard(models.TransientModel):
         return values
 
     def _overdue_invoices(self, partner):
-        """Open posted invoices of ``partner`` in the current company that are past due."""
+        """Posted invoices of ``partner`` in this company with an overdue instalment (``receivables``)."""
+        company = self.env.company
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT items.move_id FROM (%s) items WHERE %s",
+                receivables.open_items_sql(
+                    company.id,
+                    company._ar_today(),
+                    as_of=False,
+                    partner_ids=[partner.commercial_partner_id.id],
+                ),
+                receivables.overdue_sql("items"),
+            )
+        )
         return self.env["account.move"].search(
             [
-                ("company_id", "=", self.env.company.id),
-                ("commercial_partner_id", "=", partner.id),
+                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", self.env.company._ar_today()),
             ]
         )
 

@@ -6,6 +6,7 @@ from . import ar_dunning_communication
 from . import ar_dispute
 from . import ar_collection_log
 from . import account_move
+from . import account_move_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner

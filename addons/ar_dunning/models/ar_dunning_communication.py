@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
+from odoo.addons.ar_credit_control.tools import receivables
+
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dunning_rules import fee_amount
 
@@ -40,6 +42,7 @@ class ArDunningCommunication(models.Model):
         "date",
         "move_ids",
         "amount_due",
+        "item_levels",
         "state",
         "auto",
         "error",
@@ -72,7 +75,14 @@ class ArDunningCommunication(models.Model):
         readonly=True,
         check_company=True,
     )
-    amount_due = fields.Monetary(readonly=True, help="Open amount of the invoices.")
+    amount_due = fields.Monetary(readonly=True, help="Open amount of the instalments the reminder lists.")
+    item_levels = fields.Json(
+        readonly=True,
+        copy=False,
+        help="The open items (instalments) the reminder lists and the level each one reaches when it "
+        "is sent: {journal item id: level id, or none when it keeps its level}, as the dunning rules "
+        "decided it.",
+    )
     send_email = fields.Boolean(related="level_id.send_email")
     send_letter = fields.Boolean(related="level_id.send_letter")
     create_activity = fields.Boolean(related="level_id.create_activity")
@@ -156,6 +166,8 @@ class ArDunningCommunication(models.Model):
             return self._create_escalation(partner, company, policy, following, moves, date)
 
     def _create_escalation(self, partner, company, policy, following, moves, date):
+        """The escalation's communication: every open item of ``moves`` goes to ``following``."""
+        items = self._open_items(company, date, moves)
         comm = self.create(
             {
                 "partner_id": partner.id,
@@ -165,7 +177,8 @@ class ArDunningCommunication(models.Model):
                 "level_id": following.id,
                 "date": date,
                 "move_ids": [Command.set(moves.ids)],
-                "amount_due": sum(moves.mapped("amount_residual_signed")),
+                "amount_due": sum(items.values()),
+                "item_levels": {str(line_id): following.id for line_id in items},
                 "auto": following.auto_execute,
                 "state": "draft" if following.auto_execute else "to_send",
             }
@@ -173,6 +186,18 @@ class ArDunningCommunication(models.Model):
         if comm.auto:
             comm._execute()
         return comm
+
+    @api.model
+    def _open_items(self, company, date, moves):
+        """``{journal item id: open amount}`` of the items owed on ``moves`` (``receivables``)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT items.line_id, items.residual FROM (%s) items WHERE items.residual > 0",
+                receivables.open_items_sql(company.id, date, as_of=False, move_ids=moves.ids),
+            )
+        )
+        return {line_id: float(residual) for line_id, residual in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------
     # Review actions
@@ -496,30 +521,58 @@ class ArDunningCommunication(models.Model):
         ).run()
 
     def _mark_sent(self):
-        """The communications are sent; their invoices climb to the level, never down.
+        """The communications are sent; their items climb to the levels decided, never down.
 
-        The two dunning columns of the invoices are written in SQL, one
-        statement per level and date: they are the dunning's own bookkeeping,
-        and going through ``account.move.write`` (which re-checks and re-syncs
-        the whole entry) would cost more than everything else the run does.
-        The customers' status rows are written grouped by identical values.
+        Each open item (instalment) takes the level the communication's decision
+        gave it (``item_levels``), unless it already has a higher one; each
+        invoice shows the highest level of its items. The dunning columns are
+        written in SQL, one statement per level and date: they are the
+        dunning's own bookkeeping, and going through ``account.move.write``
+        (which re-checks and re-syncs the whole entry) would cost more than
+        everything else the run does. The customers' status rows are written
+        grouped by identical values.
         """
         by_level, by_date = {}, {}
         for comm in self:
-            for move_id, level_id in comm._raised_levels().items():
-                by_level.setdefault(level_id, []).append(move_id)
+            for line_id, level_id in comm._raised_levels().items():
+                by_level.setdefault(level_id, []).append(line_id)
             by_date.setdefault(comm.date, []).extend(comm.move_ids.ids)
         moves = self.move_ids
         moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
-        for level_id, move_ids in by_level.items():
+        self.env["account.move.line"].flush_model(["dunning_level_id"])
+        for level_id, line_ids in by_level.items():
             self.env.cr.execute(
-                SQL("UPDATE account_move SET dunning_level_id = %s WHERE id = ANY(%s)", level_id, move_ids)
+                SQL(
+                    """UPDATE account_move_line aml SET dunning_level_id = new.id
+                         FROM ar_dunning_level new
+                        WHERE new.id = %s AND aml.id = ANY(%s)
+                          AND NOT EXISTS (SELECT 1 FROM ar_dunning_level cur
+                                           WHERE cur.id = aml.dunning_level_id AND cur.days >= new.days)""",
+                    level_id,
+                    line_ids,
+                )
+            )
+        if by_level:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE account_move m SET dunning_level_id = top.level_id
+                         FROM (SELECT DISTINCT ON (aml.move_id) aml.move_id, lv.id AS level_id, lv.days
+                                 FROM account_move_line aml
+                                 JOIN ar_dunning_level lv ON lv.id = aml.dunning_level_id
+                                WHERE aml.id = ANY(%s)
+                             ORDER BY aml.move_id, lv.days DESC) top
+                        WHERE m.id = top.move_id
+                          AND NOT EXISTS (SELECT 1 FROM ar_dunning_level cur
+                                           WHERE cur.id = m.dunning_level_id AND cur.days >= top.days)""",
+                    [line_id for line_ids in by_level.values() for line_id in line_ids],
+                )
             )
         for date, move_ids in by_date.items():
             self.env.cr.execute(
                 SQL("UPDATE account_move SET dunning_last_date = %s WHERE id = ANY(%s)", date, move_ids)
             )
         moves.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
+        self.env["account.move.line"].invalidate_model(["dunning_level_id"])
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "error": False})
         statuses = (
             self.env["ar.dunning.customer"]
@@ -543,22 +596,33 @@ class ArDunningCommunication(models.Model):
             group.write(dict(values))
 
     def _raised_levels(self):
-        """``{invoice id: level id}`` of the invoices this communication raises.
+        """``{journal item id: level id}`` of the items this communication raises: the decision it stores.
 
-        A run's communication raises each invoice to the highest level its age
-        reaches, up to the communication's level; an escalation (broken
-        promise) raises them all to its level.
+        A run's communication stores the dunning rules' decision (each item at
+        the level its age reaches, up to the communication's level); an
+        escalation (broken promise) stores every open item of its invoices at
+        its level. Nothing is recomputed when it is sent; a communication made
+        without a decision raises the open items of its invoices to its level.
         """
-        level = self.level_id
-        levels = sorted((lv.days, lv.id) for lv in level.policy_id.level_ids if lv.days <= level.days)
-        raised = {}
-        for move in self.move_ids.sudo():
-            if not self.run_id:
-                reached = (level.days, level.id)
-            else:
-                overdue = (self.date - move.invoice_date_due).days if move.invoice_date_due else 0
-                reached = max((lv for lv in levels if lv[0] <= overdue), default=None)
-            current = move.dunning_level_id
-            if reached and (not current or current.days < reached[0]):
-                raised[move.id] = reached[1]
-        return raised
+        if not self.item_levels:
+            items = self._open_items(self.company_id, self.date, self.move_ids)
+            return dict.fromkeys(items, self.level_id.id)
+        return {int(line_id): level_id for line_id, level_id in self.item_levels.items() if level_id}
+
+    def _ar_letter_items(self):
+        """The items (instalments) the reminder lists, oldest first: ``[(journal item, days past due)]``."""
+        self.ensure_one()
+        if self.item_levels:
+            line_ids = [int(line_id) for line_id in self.item_levels]
+        else:
+            line_ids = list(self._open_items(self.company_id, self.date, self.move_ids))
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .browse(line_ids)
+            .sorted(lambda line: (line.date_maturity or line.date, line.id))
+        )
+        return [
+            (line, receivables.days_past_due(receivables.due_date(line.date_maturity, line.date), self.date))
+            for line in lines
+        ]

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from odoo.addons.ar_credit_control.const import INSOLVENCY_ACTIVE_STATES
+from odoo.addons.ar_credit_control.tools import receivables
 from odoo.addons.ar_credit_control.tools.access import check_rights
 
 from ..const import COMMUNICATION_PENDING_STATES, GROUP_DUNNING_MANAGER
@@ -299,34 +300,46 @@ class ArDunningRun(models.Model):
         """Condition on invoice ``m``: out of the dunning on the run date (see HELD_SQL)."""
         return SQL(HELD_SQL, date=self.date, insolvent=list(INSOLVENCY_ACTIVE_STATES))
 
+    def _open_items_sql(self, partner_ids=None):
+        """Open items (instalments) of customer invoices owed on the run date, as ``receivables`` says.
+
+        Alias ``items`` (see ``receivables.open_items_sql``) joined to its invoice ``m``, its journal
+        item ``aml`` and the level the item has reached ``l``. The dunning reminds customers of invoices:
+        other entries are left to the collectors.
+        """
+        return SQL(
+            """
+              FROM (%(items)s) items
+              JOIN account_move m ON m.id = items.move_id
+              JOIN account_move_line aml ON aml.id = items.line_id
+         LEFT JOIN ar_dunning_level l ON l.id = aml.dunning_level_id
+             WHERE items.residual > 0 AND m.move_type = 'out_invoice'
+            """,
+            items=receivables.open_items_sql(
+                self.company_id.id, self.date, as_of=False, partner_ids=partner_ids
+            ),
+        )
+
     def _select_customers(self):
-        """Commercial partners with open invoices old enough for a level, in one query."""
+        """Commercial partners with an open item (instalment) old enough for a level, in one query."""
         min_days = self._min_level_days()
         if min_days is None:
             return []
         self.env.flush_all()
-        partner_filter = (
-            SQL("AND m.commercial_partner_id = ANY(%s)", self.partner_ids.commercial_partner_id.ids)
-            if self.partner_ids
-            else SQL()
-        )
+        partner_ids = self.partner_ids.commercial_partner_id.ids if self.partner_ids else None
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.commercial_partner_id
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
-                   AND m.amount_residual_signed > 0 AND m.invoice_date_due <= %(limit)s
+                SELECT DISTINCT items.partner_id
+                %(items)s
+                   AND items.days >= %(min_days)s
                    AND NOT COALESCE(m.dunning_excluded, FALSE)
                    AND NOT (%(held)s)
-                   %(partner_filter)s
-              GROUP BY m.commercial_partner_id
-              ORDER BY m.commercial_partner_id
+              ORDER BY items.partner_id
                 """,
-                company=self.company_id.id,
-                limit=fields.Date.subtract(self.date, days=min_days),
+                items=self._open_items_sql(partner_ids),
+                min_days=min_days,
                 held=self._held_sql(),
-                partner_filter=partner_filter,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -373,31 +386,26 @@ class ArDunningRun(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _load_items(self, partner_ids):
-        """``{commercial partner id: [Item]}``: open posted invoices, company currency."""
+        """``{commercial partner id: [Item]}``: their open items (instalments), company currency."""
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.commercial_partner_id, m.id, m.invoice_date_due, m.amount_residual_signed, l.days,
+                SELECT items.partner_id, items.line_id, items.date_maturity, items.residual, l.days,
                        COALESCE(m.dunning_excluded, FALSE),
                        EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open'),
-                       %(held)s
-                  FROM account_move m
-             LEFT JOIN ar_dunning_level l ON l.id = m.dunning_level_id
-                 WHERE m.commercial_partner_id = ANY(%(ids)s) AND m.company_id = %(company)s
-                   AND m.move_type = 'out_invoice' AND m.state = 'posted'
-                   AND m.amount_residual_signed > 0 AND m.invoice_date_due IS NOT NULL
-              ORDER BY m.invoice_date_due, m.id
+                       %(held)s, items.move_id
+                %(items)s
+              ORDER BY items.date_maturity, items.line_id
                 """,
-                ids=partner_ids,
-                company=self.company_id.id,
+                items=self._open_items_sql(partner_ids),
                 held=self._held_sql(),
             )
         )
         items = {}
-        for pid, move_id, due, amount, days, excluded, disputed, held in self.env.cr.fetchall():
+        for pid, line_id, due, amount, days, excluded, disputed, held, move_id in self.env.cr.fetchall():
             items.setdefault(pid, []).append(
                 dunning_rules.Item(
-                    move_id, due, float(amount), days, excluded, disputed, held and not disputed
+                    line_id, due, float(amount), days, excluded, disputed, held and not disputed, move_id
                 )
             )
         return items
@@ -433,7 +441,7 @@ class ArDunningRun(models.Model):
         for partner in partners:
             decision, policy = self._decide(partner, items.get(partner.id, []), status_of.get(partner.id))
             if decision and partner.id not in pending:
-                vals_list.append(self._communication_vals(partner, policy, decision, items[partner.id]))
+                vals_list.append(self._communication_vals(partner, policy, decision))
             if not self.dry_run:
                 self._update_status(status_of[partner.id], partner, policy, items.get(partner.id, []))
         if self.dry_run:
@@ -455,9 +463,13 @@ class ArDunningRun(models.Model):
         last = status.last_reminder_date if status else None
         return dunning_rules.decide(items, levels, self.date, last), policy
 
-    def _communication_vals(self, partner, policy, decision, items):
+    def _communication_vals(self, partner, policy, decision):
+        """The communication of ``decision`` (``dunning_rules.decide``), as the rules made it.
+
+        The items it lists, their amount and the level each one reaches are the
+        decision's; sending applies them (``ar.dunning.communication._mark_sent``).
+        """
         level = self.env["ar.dunning.level"].browse(decision.level.key)
-        reached = self._dunned_items(items, policy)
         return {
             "run_id": self.id,
             "partner_id": partner.id,
@@ -466,19 +478,21 @@ class ArDunningRun(models.Model):
             "policy_id": policy.id,
             "level_id": level.id,
             "date": self.date,
-            "move_ids": [fields.Command.set([it.key for it in reached])],
-            "amount_due": sum(it.amount for it in reached),
+            "move_ids": [fields.Command.set(list(decision.moves))],
+            "amount_due": decision.amount_due,
+            # every item listed, with the level the decision raises it to (None: it keeps its level)
+            "item_levels": {
+                str(key): decision.item_levels[key].key if key in decision.item_levels else None
+                for key in decision.items
+            },
             "auto": level.auto_execute,
             "state": "draft" if level.auto_execute else "to_send",
         }
 
-    def _dunned_items(self, items, policy):
-        """Items the reminder lists: not excluded or disputed, and at least at the first level."""
-        first = min(policy.level_ids.mapped("days"))
-        return [it for it in items if it.dunnable and dunning_rules.days_past_due(it, self.date) >= first]
-
     def _update_status(self, status, partner, policy, items):
-        overdue = [it for it in items if it.dunnable and it.due_date < self.date]
+        overdue = [
+            it for it in items if it.dunnable and receivables.is_overdue(it.amount, it.due_date, self.date)
+        ]
         status.write(
             {
                 "policy_id": policy.id,

@@ -33,6 +33,15 @@ class TestDunningRules(BaseCase):
         self.assertEqual(decision.item_levels, {1: L60, 2: L7})
         self.assertEqual(decision.amount, 100)
 
+    def test_decision_lists_the_items_reaching_a_level(self):
+        """The reminder lists every item at a level (not only those at the level sent), per invoice."""
+        items = [item(1, 65, 100, move_key=10), item(2, 10, 50, move_key=10), item(3, -20, 70, move_key=11)]
+        decision = rules.decide(items, LEVELS, TODAY)
+        self.assertEqual(
+            (decision.level, decision.items, decision.amount_due, decision.moves, decision.amount),
+            (L60, (1, 2), 150, (10,), 100),
+        )
+
     def test_escalates_as_time_passes(self):
         items = [item(1, 7)]
         self.assertEqual(rules.decide(items, LEVELS, TODAY).level, L7)

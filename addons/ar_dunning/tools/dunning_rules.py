@@ -6,8 +6,10 @@ tested on its own.
 
 Rules:
 
-- an item *reaches* a level when it is at least ``level.days`` days past its
-  due date (negative days: that many days before it);
+- an item is an open receivable item of ``ar_credit_control/tools/receivables.py``
+  (an instalment, with its own due date); it *reaches* a level when it is at
+  least ``level.days`` days past its due date (negative days: that many days
+  before it);
 - an item never goes down: its level is at least the level it already had;
 - the customer reaches a level when the open amount of the items at that
   level or higher is at least ``level.min_amount`` and the previous reminder
@@ -15,13 +17,18 @@ Rules:
 - excluded and disputed items, and items under an open promise to pay or an
   active payment plan (paused), are left out;
 - a communication is due only when some item climbs to a level it did not
-  have yet; the highest such level satisfying the rules is chosen.
+  have yet; the highest such level satisfying the rules is chosen;
+- the communication lists every item that reaches a level (its amount due is
+  theirs) and raises each item to the level it reaches, capped at the level
+  sent: the run stores this decision and applies it as it is.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from odoo.tools.float_utils import float_round
+
+from odoo.addons.ar_credit_control.tools import receivables
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,10 @@ class Level:
 
 @dataclass(frozen=True)
 class Item:
-    """An open receivable of the customer (company currency)."""
+    """An open receivable item (instalment) of the customer, company currency.
+
+    ``key``: the journal item; ``move_key``: its invoice (the reminder lists invoices).
+    """
 
     key: int
     due_date: date
@@ -45,6 +55,7 @@ class Item:
     excluded: bool = False
     disputed: bool = False
     paused: bool = False
+    move_key: int | None = None
 
     @property
     def dunnable(self):
@@ -54,16 +65,25 @@ class Item:
 
 @dataclass(frozen=True)
 class Decision:
-    """The level to send and the level each item reaches with it."""
+    """The level to send, the level each item reaches with it, and what the reminder lists.
+
+    ``amount``: open amount of the items at the level sent or higher (what
+    ``min_amount`` is compared with); ``items``: keys of the items the
+    reminder lists (every dunnable item reaching a level); ``amount_due``:
+    their open amount; ``moves``: their invoices.
+    """
 
     level: Level
     item_levels: dict = field(default_factory=dict)
     amount: float = 0.0
+    items: tuple = ()
+    amount_due: float = 0.0
+    moves: tuple = ()
 
 
 def days_past_due(item, today):
-    """Days ``item`` is past its due date (negative before it)."""
-    return (today - item.due_date).days
+    """Days ``item`` is past its due date (negative before it), as ``receivables`` counts them."""
+    return receivables.days_past_due(item.due_date, today)
 
 
 def item_level(item, levels, today):
@@ -100,7 +120,15 @@ def decide(items, levels, today, last_reminder=None):
         ]
         if not climbing or not interval_ok(level, today, last_reminder):
             continue
-        return Decision(level=level, item_levels=_raised_levels(active, reached, level), amount=amount)
+        listed = [it for it in active if reached[it.key]]
+        return Decision(
+            level=level,
+            item_levels=_raised_levels(active, reached, level),
+            amount=amount,
+            items=tuple(it.key for it in listed),
+            amount_due=sum(it.amount for it in listed),
+            moves=tuple(dict.fromkeys(it.key if it.move_key is None else it.move_key for it in listed)),
+        )
     return None
 
 

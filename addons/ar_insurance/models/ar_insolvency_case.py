@@ -90,7 +90,7 @@ class ArInsolvencyCase(models.Model):
                 limit=1,
             )
         )
-        notification = notification._sync_lines(policy, self.partner_id.id, lines)
+        notification = notification._sync_lines(policy, self.partner_id.id, lines, whole=True)
         notification.insolvency_case_id = self
         claim = (
             self.env["ar.insurance.claim"]

@@ -35,8 +35,7 @@ class ArInsuranceExposure(models.Model):
                            r.country_id,
                            COUNT(*) AS invoice_count,
                            SUM(r.open_amount) AS open_amount,
-                           SUM(CASE WHEN r.due_date < CURRENT_DATE THEN r.open_amount ELSE 0 END)
-                               AS overdue_amount,
+                           SUM(r.overdue_amount) AS overdue_amount,
                            SUM(r.covered_amount) AS covered_amount,
                            SUM(r.insured_amount) AS insured_amount,
                            SUM(r.uninsured_amount) AS uninsured_amount,

@@ -178,7 +178,7 @@ class ArInsuranceNotification(models.Model):
             .search(
                 [
                     ("policy_id", "=", policy.id),
-                    ("due_date", "<", today),
+                    ("overdue_amount", ">", 0),
                     ("covered_amount", ">", 0),
                     ("cover_lost", "=", False),
                 ]
@@ -203,13 +203,18 @@ class ArInsuranceNotification(models.Model):
             lambda n: n.state == "to_notify" and n.reminder_date and n.reminder_date <= today
         )._remind()
 
-    def _sync_lines(self, policy, partner_id, lines):
-        """Create (or update this) notification for the buyer's overdue insured ``lines``."""
+    def _sync_lines(self, policy, partner_id, lines, whole=False):
+        """Create (or update this) notification for the buyer's overdue insured ``lines``.
+
+        The amount is their overdue part (``overdue_amount``: their overdue
+        instalments); ``whole`` (an insolvency: everything falls due) declares
+        their whole open amount.
+        """
         if self.insolvency_case_id:
             return self  # the insolvency notification already lists every insured receivable
         vals = {
             "move_ids": [fields.Command.set((lines.move_id | self.move_ids).ids)],
-            "amount_overdue": sum(lines.mapped("open_amount")),
+            "amount_overdue": sum(lines.mapped("open_amount" if whole else "overdue_amount")),
         }
         if not self:
             vals.update(policy_id=policy.id, partner_id=partner_id)

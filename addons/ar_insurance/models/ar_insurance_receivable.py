@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from odoo.addons.ar_credit_control.tools import receivables
 from odoo.addons.ar_credit_control.tools.access import check_group
 
 from ..const import GROUP_INSURANCE_MANAGER
@@ -39,8 +40,12 @@ class ArInsuranceReceivable(models.Model):
         "account.move", string="Invoice", required=True, index=True, ondelete="cascade", check_company=True
     )
     invoice_date = fields.Date()
-    due_date = fields.Date(index=True)
+    due_date = fields.Date(index=True, help="Due date of the invoice's oldest open instalment.")
     open_amount = fields.Monetary(help="Still owed, in policy currency, net of credit notes and disputes.")
+    overdue_amount = fields.Monetary(
+        string="Overdue",
+        help="Part of the open amount that is overdue (its overdue instalments), in policy currency.",
+    )
     disputed_amount = fields.Monetary(help="Part of the invoice in an open dispute: not insured.")
     covered_amount = fields.Monetary(
         help="Part of the open amount within the buyer's cover, oldest invoices first."
@@ -56,7 +61,9 @@ class ArInsuranceReceivable(models.Model):
     def _compute_days_overdue(self):
         today = self.env.company._ar_today()
         for line in self:
-            line.days_overdue = max(0, (today - line.due_date).days) if line.due_date else 0
+            line.days_overdue = (
+                max(0, receivables.days_past_due(line.due_date, today)) if line.due_date else 0
+            )
 
     # ------------------------------------------------------------------
     # Refresh
@@ -109,18 +116,36 @@ class ArInsuranceReceivable(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _open_documents(self, policy, partner_ids):
-        """Open documents of the buyers, oldest first: dicts with amounts in company currency."""
+    def _open_documents(self, policy, partner_ids, today=None):
+        """Open documents of the buyers, oldest first: dicts with amounts in company currency.
+
+        From their open items (``receivables``): ``residual`` (open amount),
+        ``overdue`` (open amount of the overdue instalments on ``today``, the
+        company's date by default) and ``due_date`` (the oldest open
+        instalment's own due date; a credit note's own).
+        """
+        today = today or policy.company_id._ar_today()
         self.env.cr.execute(
             SQL(
-                """SELECT m.id, m.commercial_partner_id AS partner_id, p.country_id, m.move_type,
-                          m.invoice_date, m.invoice_date_due AS due_date,
-                          m.amount_residual_signed AS residual
+                """WITH items AS (
+                        SELECT items.move_id, SUM(items.residual) AS residual,
+                               COALESCE(SUM(items.residual) FILTER (WHERE %(overdue)s), 0) AS overdue,
+                               COALESCE(MIN(items.date_maturity) FILTER (WHERE items.residual > 0),
+                                        MIN(items.date_maturity)) AS due_date
+                          FROM (%(items)s) items
+                      GROUP BY items.move_id)
+                   SELECT m.id, m.commercial_partner_id AS partner_id, p.country_id, m.move_type,
+                          m.invoice_date, items.due_date, items.residual, items.overdue
                      FROM account_move m
+                     JOIN items ON items.move_id = m.id
                      JOIN res_partner p ON p.id = m.commercial_partner_id
-                    WHERE %s AND m.amount_residual_signed != 0
-                 ORDER BY m.commercial_partner_id, m.invoice_date_due, m.invoice_date, m.id""",
-                self._scope_sql(policy, partner_ids),
+                    WHERE %(scope)s AND items.residual != 0
+                 ORDER BY m.commercial_partner_id, items.due_date, m.invoice_date, m.id""",
+                overdue=receivables.overdue_sql("items"),
+                items=receivables.open_items_sql(
+                    policy.company_id.id, today, as_of=False, partner_ids=list(partner_ids)
+                ),
+                scope=self._scope_sql(policy, partner_ids),
             )
         )
         return self.env.cr.dictfetchall()
@@ -167,7 +192,7 @@ class ArInsuranceReceivable(models.Model):
     @api.model
     def _lines_for_buyers(self, policy, partner_ids, today):
         """Values of the insured receivables of a batch of buyers."""
-        documents = self._open_documents(policy, partner_ids)
+        documents = self._open_documents(policy, partner_ids, today)
         lost = self._lost_move_ids(policy, partner_ids)
         disputed = self._get_disputed_amounts(
             [doc["id"] for doc in documents if doc["move_type"] == "out_invoice"]
@@ -178,6 +203,7 @@ class ArInsuranceReceivable(models.Model):
         for doc in documents:
             doc["disputed"] = converter(disputed.get(doc["id"], 0.0), doc["invoice_date"])
             doc["open"] = converter(float(doc["residual"]), doc["invoice_date"]) - doc["disputed"]
+            doc["overdue"] = converter(float(doc["overdue"]), doc["invoice_date"])
             by_buyer[doc["partner_id"]].append(doc)
         vals_list = []
         for partner_id, docs in by_buyer.items():
@@ -206,6 +232,7 @@ class ArInsuranceReceivable(models.Model):
                     "invoice_date": doc["invoice_date"],
                     "due_date": doc["due_date"],
                     "open_amount": open_amount,
+                    "overdue_amount": max(0.0, min(doc["overdue"], open_amount)),
                     "disputed_amount": doc["disputed"],
                     "covered_amount": covered_amount,
                     "insured_amount": insured,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.ar_credit_control.tools import receivables
+
 from ..const import LIMIT_GRANTED_STATES
 from ..tools.insurance_rules import stop_delivery_date
 
@@ -135,28 +137,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _insurance_oldest_due_dates(self, commercials, company):
-        """Commercial partner id -> due date of its oldest unpaid posted customer invoice in ``company``."""
+        """Commercial partner id -> due date of its oldest open item owed in ``company`` (``receivables``)."""
         if not commercials.ids:
             return {}
-        self.env["account.move"].flush_model(
-            [
-                "commercial_partner_id",
-                "company_id",
-                "state",
-                "move_type",
-                "invoice_date_due",
-                "amount_residual_signed",
-            ]
-        )
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT commercial_partner_id, MIN(invoice_date_due)
-                     FROM account_move
-                    WHERE commercial_partner_id = ANY(%s) AND company_id = %s AND state = 'posted'
-                      AND move_type = 'out_invoice' AND amount_residual_signed > 0
-                 GROUP BY commercial_partner_id""",
-                commercials.ids,
-                company.id,
+                """SELECT items.partner_id, MIN(items.date_maturity)
+                     FROM (%s) items
+                    WHERE items.residual > 0
+                 GROUP BY items.partner_id""",
+                receivables.open_items_sql(
+                    company.id, company._ar_today(), as_of=False, partner_ids=commercials.ids
+                ),
             )
         )
         return dict(self.env.cr.fetchall())

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -189,3 +190,50 @@ class TestInsuredReceivables(ArInsuranceCommon):
         self._limit(buyer, 20000, granted=0, state="refused")
         with self.assertRaises(ValidationError):
             self._limit(self._buyer(), 1000, granted=2000)
+
+    def test_invoice_on_instalments_is_overdue_from_its_first_instalment(self):
+        """A 30/60/90 invoice whose first instalment is 45 days late: overdue by its late instalments.
+
+        The insured receivable, the overdue notification and the exposure report count each
+        instalment from its own due date (``receivables``), not from the invoice's last one.
+        """
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/60/90",
+                "company_id": self.company.id,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": days})
+                    for percent, days in ((33.33, 30), (33.33, 60), (33.34, 90))
+                ],
+            }
+        )
+        buyer = self._buyer()
+        self._limit(buyer, 50000)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": buyer.id,
+                "invoice_date": self.today - timedelta(days=75),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "quantity": 1, "price_unit": 3000, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        first, second, _third = invoice.line_ids.filtered("date_maturity").sorted("date_maturity")
+        late = first.amount_residual + second.amount_residual
+        self._refresh()
+        line = self._line(invoice)
+        self.assertEqual(
+            (line.due_date, line.days_overdue, line.open_amount), (first.date_maturity, 45, 3000.0)
+        )
+        self.assertEqual(line.overdue_amount, late)
+        notifications = self.env["ar.insurance.notification"]
+        notifications._update_for_policy(self.policy)
+        notification = notifications.search([("partner_id", "=", buyer.id)])
+        self.assertEqual(
+            (notification.amount_overdue, notification.oldest_due_date), (late, first.date_maturity)
+        )
+        exposure = self.env["ar.insurance.exposure"].search([("partner_id", "=", buyer.id)])
+        self.assertAlmostEqual(exposure.overdue_amount, late)
