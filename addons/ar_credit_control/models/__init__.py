@@ -1,5 +1,6 @@
 from . import ar_server_fields_mixin
 from . import input_bounds
+from . import ar_screen_mixin
 from . import ar_credit_grade
 from . import ar_credit_assessment
 from . import res_partner

@@ -194,6 +194,10 @@ class ArCreditAssessment(models.Model):
     approved_limit = fields.Monetary(
         tracking=True, help="Credit limit to apply; the recommended limit when left empty at submission."
     )
+    limit_warning = fields.Char(
+        compute="_compute_limit_warning",
+        help="Shown when the approved limit is above the recommended one: say why in the chatter.",
+    )
     approved_payment_term_id = fields.Many2one(
         "account.payment.term", string="Approved Payment Terms", tracking=True, check_company=True
     )
@@ -311,6 +315,21 @@ class ArCreditAssessment(models.Model):
         )
         grade = scale.filtered(lambda g: score_in_range(score, g.min_score, g.max_score))[:1]
         return grade.sudo(False)
+
+    @api.depends("approved_limit", "recommended_limit")
+    def _compute_limit_warning(self):
+        for assessment in self:
+            approved, recommended = assessment.approved_limit, assessment.recommended_limit
+            assessment.limit_warning = False
+            if assessment.currency_id.compare_amounts(approved, recommended) > 0:
+                times = approved / recommended if recommended else 0
+                assessment.limit_warning = self.env._(
+                    "The approved limit %(approved)s is above the recommended %(recommended)s%(times)s: "
+                    "give the reason in the chatter.",
+                    approved=format_amount(self.env, approved, assessment.currency_id),
+                    recommended=format_amount(self.env, recommended, assessment.currency_id),
+                    times=self.env._(" (%(times)s times)", times=round(times, 1)) if times else "",
+                )
 
     def _get_recommended_limit_inputs(self):
         """Keyword arguments of ``credit_scoring.recommended_limit`` for this assessment.

@@ -8,6 +8,7 @@ class ArProvisionLine(models.Model):
     _description = "Provision Line"
     _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
     _order = "run_id, partner_id, bucket_index"
+    _rec_name = "partner_id"
     _check_company_auto = True
     #: A line documents the run's computation: made, changed and dropped by the run only.
     _ar_server_fields = (

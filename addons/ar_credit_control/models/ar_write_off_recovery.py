@@ -18,6 +18,7 @@ class ArWriteOffRecovery(models.Model):
     _inherit = ["ar.input.bounds.mixin"]
     _description = "Bad-Debt Recovery"
     _order = "date desc, id desc"
+    _rec_name = "line_id"
     _check_company_auto = True
 
     write_off_id = fields.Many2one(

@@ -121,6 +121,12 @@ class ResPartner(models.Model):
         help="Days the oldest open invoice is past its due date.",
     )
     credit_usage = fields.Float(string="Credit Usage (%)", compute="_compute_credit_figures")
+    credit_limit_label = fields.Char(
+        string="Credit Limit in Force",
+        compute="_compute_credit_figures",
+        help="The limit in force, or what a zero limit means in this company: no limit, or no credit.",
+    )
+    credit_limit_label_blocks = fields.Boolean(compute="_compute_credit_figures")
     credit_over_limit = fields.Boolean(
         compute="_compute_credit_figures",
         search="_search_credit_over_limit",
@@ -289,9 +295,20 @@ class ResPartner(models.Model):
             partner.credit_overdue_amount = data.overdue_amount if data else 0.0
             partner.credit_overdue_days = data.overdue_days(today) if data else 0
             partner.credit_usage = credit_rules.usage_percent(exposure, limit)
+            partner.credit_limit_label, partner.credit_limit_label_blocks = partner._ar_limit_label(
+                company, limit
+            )
             partner.credit_over_limit = (
                 bool(limit) and company.currency_id.compare_amounts(exposure, limit) > 0
             )
+
+    def _ar_limit_label(self, company, limit):
+        """``(label, blocks)``: the limit in force in words; a zero limit reads as the company's rule."""
+        if limit:
+            return format_amount(self.env, limit, company.currency_id), False
+        if company.ar_credit_zero_limit == "no_credit":
+            return self.env._("No credit (cash only)"), True
+        return self.env._("No limit"), False
 
     def _search_credit_over_limit(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

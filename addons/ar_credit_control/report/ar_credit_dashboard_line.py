@@ -6,6 +6,7 @@ class ArCreditDashboardLine(models.TransientModel):
     or the number of data-quality issues of a check."""
 
     _name = "ar.credit.dashboard.line"
+    _inherit = ["ar.screen.mixin"]
     _description = "Credit Control Dashboard Line"
     _order = "kind, sequence"
 

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 from ..tools import kpi_rules
 from ..tools.kpi_sql import collections_sql, grade_distribution_sql, monthly_sales_sql, receivables_sql
@@ -14,6 +15,7 @@ class ArCreditKpi(models.TransientModel):
     """Receivables KPIs of a company, or of one customer, for a period (inputs gathered in SQL)."""
 
     _name = "ar.credit.kpi"
+    _inherit = ["ar.screen.mixin"]
     _description = "Receivables KPIs"
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -53,6 +55,35 @@ class ArCreditKpi(models.TransientModel):
         records = super().create(vals_list)
         records.action_compute()
         return records
+
+    @api.depends_context("lang")
+    @api.depends("company_id", "partner_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        return super()._compute_display_name()
+
+    def _ar_screen_title(self):
+        """What and when: "Receivables KPIs: <customer or company>, <from> - <to>"."""
+        if not (self.date_from and self.date_to):
+            return super()._ar_screen_title()
+        return self.env._(
+            "Receivables KPIs: %(scope)s, %(date_from)s - %(date_to)s",
+            scope=self.partner_id.display_name or self.company_id.name,
+            date_from=format_date(self.env, self.date_from),
+            date_to=format_date(self.env, self.date_to),
+        )
+
+    @api.model
+    def action_open_kpis(self):
+        """Compute the KPIs of the last 90 days of the current company and open them (never a blank form)."""
+        kpi = self.create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": kpi.display_name,
+            "res_model": self._name,
+            "res_id": kpi.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def _partner_ids(self):
         """Commercial partner filter of the queries (``None``: the whole company)."""

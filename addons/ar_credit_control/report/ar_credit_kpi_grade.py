@@ -5,6 +5,7 @@ class ArCreditKpiGrade(models.TransientModel):
     """Customers with open receivables and their receivables for one credit grade (KPI distribution)."""
 
     _name = "ar.credit.kpi.grade"
+    _inherit = ["ar.screen.mixin"]
     _description = "Receivables by Credit Grade"
     _order = "grade_id"
 

@@ -1,4 +1,7 @@
+from odoo import models
 from odoo.tests import TransactionCase, tagged
+
+SUITE_ADDONS = {"ar_credit_control", "ar_dunning", "ar_insurance"}
 
 
 @tagged("post_install", "-at_install")
@@ -48,3 +51,27 @@ class TestInstall(TransactionCase):
             self.assertTrue(arch)
         partner_form = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertIn('name="ar_credit"', partner_form)
+
+    def test_every_screen_has_a_display_name(self):
+        """No suite model shows "model,id" in a breadcrumb: each has a name field or computes a title.
+
+        Enumerated from the registry, so a new report, dashboard or wizard is covered without
+        editing this test.
+        """
+        base_compute = models.BaseModel._compute_display_name
+        missing = []
+        for name in sorted(self.env.registry):
+            model = self.env[name]
+            if model._abstract or model._original_module not in SUITE_ADDONS:
+                continue
+            has_name = model._rec_name and model._rec_name in model._fields and model._rec_name != "id"
+            if not has_name and type(model)._compute_display_name is base_compute:
+                missing.append(name)
+        self.assertFalse(missing, "give these a name field, a _rec_name or inherit ar.screen.mixin")
+        kpi = self.env["ar.credit.kpi"].create({})
+        self.assertTrue(kpi.display_name.startswith("Receivables KPIs: "), kpi.display_name)
+        self.assertNotIn("ar.credit.kpi,", kpi.display_name)
+        action = self.env["ar.credit.kpi"].action_open_kpis()
+        self.assertTrue(action["res_id"], "the menu opens the KPIs computed, not a blank form")
+        wizard = self.env["ar.write.off.wizard"].new({})
+        self.assertEqual(wizard.display_name, "Write Off Receivables")

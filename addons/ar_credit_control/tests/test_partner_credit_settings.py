@@ -77,3 +77,27 @@ class TestPartnerCreditSettings(ArTransactionCase):
         self.assertEqual(self.customer.with_company(other).credit_limit, 0)
         self.customer.with_company(other).credit_hold = False
         self.assertEqual(self.customer.credit_limit, 1000)
+
+    def test_visual_cues_read_right(self):
+        """A zero limit reads as the company's rule; usage over 100 % is red; a limit above the
+        recommendation is flagged on the assessment."""
+        company = self.env.company
+        company.ar_credit_zero_limit = "unlimited"
+        self.customer.invalidate_recordset()
+        self.assertEqual(
+            (self.customer.credit_limit_label, self.customer.credit_limit_label_blocks), ("No limit", False)
+        )
+        company.ar_credit_zero_limit = "no_credit"
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_limit_label, "No credit (cash only)")
+        self.assertTrue(self.customer.credit_limit_label_blocks)
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("ar_credit_control.res_partner_view_list_credit").id
+        )["arch"]
+        self.assertIn("'overflow_class': 'bg-danger'", arch)
+
+        assessment = self.env["ar.credit.assessment"].create({"partner_id": self.customer.id})
+        assessment.approved_limit = (assessment.recommended_limit or 1000) * 2.4
+        self.assertIn("above the recommended", assessment.limit_warning)
+        assessment.approved_limit = assessment.recommended_limit
+        self.assertFalse(assessment.limit_warning)

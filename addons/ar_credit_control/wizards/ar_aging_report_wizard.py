@@ -17,6 +17,7 @@ class ArAgingReportWizard(models.TransientModel):
     """Aging of the receivables as of any date: report lines, pivot, graph and XLSX."""
 
     _name = "ar.aging.report.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Receivables Aging"
 
     date = fields.Date(string="As Of", required=True, default=lambda self: self.env.company._ar_today())

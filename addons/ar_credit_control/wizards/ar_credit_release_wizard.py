@@ -20,6 +20,7 @@ class ArCreditReleaseWizard(models.TransientModel):
     """
 
     _name = "ar.credit.release.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Release or Reject a Blocked Order"
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True)

@@ -5,6 +5,7 @@ class ArWriteOffRecoveryWizard(models.TransientModel):
     """Record money received for a written-off invoice: reinstate the receivable against the allowance."""
 
     _name = "ar.write.off.recovery.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Record Recovery"
 
     write_off_id = fields.Many2one("ar.write.off", required=True, readonly=True)

@@ -9,6 +9,7 @@ class ArWriteOffWizard(models.TransientModel):
     """Write off the open amount of uncollectable invoices of one customer, with a mandatory reason."""
 
     _name = "ar.write.off.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Write Off Receivables"
     _check_company_auto = True
 

@@ -9,6 +9,7 @@ class ArPaymentPlanInstallment(models.Model):
     _inherit = ["ar.input.bounds.mixin"]
     _description = "Payment Plan Installment"
     _order = "plan_id, date, id"
+    _rec_name = "plan_id"
 
     plan_id = fields.Many2one("ar.payment.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)

@@ -9,6 +9,7 @@ class ArDunningRunWizard(models.TransientModel):
     """Start a dunning run by hand: a date, a company, optionally some customers, or a dry run."""
 
     _name = "ar.dunning.run.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Start a Dunning Run"
     _check_company_auto = True
 

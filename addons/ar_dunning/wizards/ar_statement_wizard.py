@@ -8,6 +8,7 @@ class ArStatementWizard(models.TransientModel):
     """Print or email the statement of account of customers for a period."""
 
     _name = "ar.statement.wizard"
+    _inherit = ["ar.screen.mixin"]
     _description = "Statement of Account Wizard"
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)

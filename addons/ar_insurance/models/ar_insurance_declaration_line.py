@@ -7,6 +7,7 @@ class ArInsuranceDeclarationLine(models.Model):
     _name = "ar.insurance.declaration.line"
     _description = "Credit Insurance Declaration Line"
     _order = "declaration_id, partner_id"
+    _rec_name = "partner_id"
     _check_company_auto = True
     _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
     #: Computed by the declaration's action only (see ``ar.server.fields.mixin``).

@@ -9,6 +9,7 @@ class ArInsuranceRecovery(models.Model):
     _inherit = ["ar.input.bounds.mixin"]
     _description = "Credit Insurance Recovery"
     _order = "date, id"
+    _rec_name = "claim_id"
 
     claim_id = fields.Many2one("ar.insurance.claim", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
