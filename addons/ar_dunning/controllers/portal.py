@@ -83,6 +83,17 @@ class ArStatementPortal(CustomerPortal):
                 "aging": statement._aging(customer, today, items=items),
                 "message": message,
                 "ar_error": error,
+                "confirmation_request": request.env["ar.balance.confirmation"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", customer.id),
+                        ("company_id", "=", request.env.company.id),
+                        ("state", "=", "requested"),
+                    ],
+                    order="date desc, id desc",
+                    limit=1,
+                ),
             }
         )
         return request.render("ar_dunning.portal_my_statement", values, status=status)
@@ -131,21 +142,44 @@ class ArStatementPortal(CustomerPortal):
 
     @route("/my/statement/confirm", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_statement_confirm(self, note=None, **kw):
-        """Record that the customer confirms its current balance."""
+        """The customer confirms its balance: its open request is answered (or a confirmation recorded)."""
         customer = self._ar_customer()
-        today = request.env.company._ar_today()
-        vals = {
-            "partner_id": customer.id,
-            "date": today,
-            "balance": self._ar_statement()._balance(customer, today),
-            "user_id": request.env.user.id,
-            "note": note or False,
-        }
         try:
-            self._ar_create("ar.balance.confirmation", vals, request.env.company)
-        except _FormError as refused:
+            with request.env.cr.savepoint():
+                request.env["ar.balance.confirmation"]._ar_answer(
+                    customer, request.env.company, agreed=True, note=(note or "").strip() or False
+                )
+        except (ValidationError, UserError) as refused:
             return self._ar_form_error(refused.args[0])
         return request.redirect("/my/statement?message=confirmed")
+
+    @route("/my/statement/disagree", type="http", auth="user", methods=["POST"], website=True)
+    def portal_my_statement_disagree(self, customer_balance=None, note=None, **kw):
+        """The customer disagrees: the balance in its books (optional) and a comment."""
+        customer = self._ar_customer()
+        company = request.env.company
+        currency = company.currency_id
+        try:
+            theirs = input_rules.parse_amount(customer_balance, currency.decimal_places)
+        except ValueError:
+            return self._ar_form_error(
+                request.env._(
+                    "Please type the balance in your books as a number in %(currency)s with at most "
+                    "%(decimals)s decimals.",
+                    currency=currency.name,
+                    decimals=currency.decimal_places,
+                )
+            )
+        ours = self._ar_statement()._balance(customer, company._ar_today())
+        difference = currency.round(theirs - ours) if theirs is not None else 0.0
+        try:
+            with request.env.cr.savepoint():
+                request.env["ar.balance.confirmation"]._ar_answer(
+                    customer, company, agreed=False, difference=difference, note=(note or "").strip() or False
+                )
+        except (ValidationError, UserError) as refused:
+            return self._ar_form_error(refused.args[0])
+        return request.redirect("/my/statement?message=disagreed")
 
     @route("/my/statement/dispute/<int:move_id>", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_statement_dispute(self, move_id, reason=None, amount=None, **kw):
