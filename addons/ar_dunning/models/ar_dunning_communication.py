@@ -1,10 +1,12 @@
 import base64
 import logging
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dunning_rules import fee_amount
@@ -24,7 +26,7 @@ class ArDunningCommunication(models.Model):
 
     _name = "ar.dunning.communication"
     _description = "Dunning Communication"
-    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin", "mail.thread", "mail.activity.mixin"]
     _ar_bounds_exempt = ("error",)
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -99,6 +101,12 @@ class ArDunningCommunication(models.Model):
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     activity_user_id = fields.Many2one("res.users", string="Activity For", readonly=True)
     fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True, check_company=True)
+    reminder_preview = fields.Html(
+        string="Email Preview",
+        compute="_compute_reminder_preview",
+        sanitize=False,
+        help="The email of the level as it is sent: same template, same language, same links.",
+    )
 
     _sql_constraints = [
         (
@@ -108,6 +116,17 @@ class ArDunningCommunication(models.Model):
         ),
         ("run_partner_uniq", "unique(run_id, partner_id)", "One communication per customer and run."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Communications are made by the thousand by the run: no creation message, no follower.
+
+        The chatter is where the customer's replies land (see ``_message_post_after_hook``);
+        logging "created" on each and subscribing whoever runs the dunning would only add
+        rows and notify the wrong person.
+        """
+        quiet = self.with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+        return super(ArDunningCommunication, quiet).create(vals_list).with_env(self.env)
 
     @api.depends("partner_id", "level_id")
     def _compute_name(self):
@@ -129,6 +148,178 @@ class ArDunningCommunication(models.Model):
             if comm.level_id.server_action_id:
                 names.append(self.env._("Server action"))
             comm.channels = ", ".join(names)
+
+    @api.depends("level_id", "partner_id", "contact_id", "move_ids")
+    def _compute_reminder_preview(self):
+        """The level's email rendered by the template that sends it, in the contact's language."""
+        for comm in self:
+            template = comm.level_id.mail_template_id
+            if not comm.id or not template:
+                comm.reminder_preview = False
+                continue
+            record = comm if template.model == self._name else comm._reminder_contact()
+            comm.reminder_preview = template.sudo()._render_field("body_html", record.ids, compute_lang=True)[
+                record.id
+            ]
+
+    # ------------------------------------------------------------------
+    # Content of the reminder
+    # ------------------------------------------------------------------
+    def _ar_reminder_items(self):
+        """Invoices of the reminder still open, oldest due first, as dicts (amounts as stored).
+
+        The one query that says what a reminder lists: the communication's
+        invoices still open, read as the run computed ``amount_due``
+        (``account_move.amount_residual_signed``, company currency); open and
+        original amounts also in the invoice's currency. Columns: ``move_id,
+        name, invoice_date, due_date, currency_id, amount_total, amount_residual,
+        amount_company``.
+        """
+        self.ensure_one()
+        self.flush_recordset(["move_ids"])
+        self.env["account.move"].flush_model(
+            [
+                "name",
+                "invoice_date",
+                "invoice_date_due",
+                "currency_id",
+                "amount_total",
+                "amount_residual",
+                "amount_residual_signed",
+                "state",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id AS move_id, m.name, m.invoice_date, m.invoice_date_due AS due_date,
+                       m.currency_id, m.amount_total, m.amount_residual,
+                       m.amount_residual_signed AS amount_company
+                  FROM ar_dunning_communication_move_rel rel
+                  JOIN account_move m ON m.id = rel.move_id
+                 WHERE rel.communication_id = %s AND m.state = 'posted' AND m.amount_residual_signed > 0
+              ORDER BY m.invoice_date_due, m.id
+                """,
+                self.id,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _reminder_contact(self):
+        """The partner the reminder is addressed to: the dunning contact, else the customer."""
+        return self.contact_id or self.partner_id._ar_dunning_contact()
+
+    def _ar_reminder_collector(self):
+        """The user who signs the reminder and answers the customer: the customer's collector here."""
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return (
+            partner.ar_collector_id
+            or self.env["ar.dunning.customer"]
+            .sudo()
+            ._for_many([(partner.id, self.company_id.id)])[partner.id, self.company_id.id]
+            .collector_id
+        )
+
+    def _ar_reminder_values(self):
+        """Everything the reminder shows, formatted in the rendering language (``self.env.lang``).
+
+        ``items``: one dict per open invoice with its amounts and its "Pay now"
+        link (the invoice's portal page, opened on Odoo's payment form);
+        ``totals``: open amount per currency; ``company_total``: the total in
+        company currency (the communication's ``amount_due`` when nothing was
+        paid since) when an item is in another currency; ``pay_all_url``:
+        Odoo's portal payment of the customer's overdue invoices (one currency
+        only); ``statement_url``; ``signer``: name, email, phone of the
+        collector, else of the company.
+        """
+        self.ensure_one()
+        env = self.env
+        base = self.get_base_url()
+        rows = self._ar_reminder_items()
+        moves = env["account.move"].sudo().browse([row["move_id"] for row in rows])
+        currencies = env["res.currency"].browse({row["currency_id"] for row in rows})
+        items, totals = [], {}
+        for row, move in zip(rows, moves, strict=True):
+            currency = currencies.browse(row["currency_id"])
+            totals[currency] = totals.get(currency, 0.0) + row["amount_residual"]
+            items.append(
+                {
+                    "name": row["name"],
+                    "invoice_date": format_date(env, row["invoice_date"]),
+                    "due_date": format_date(env, row["due_date"]),
+                    "amount_total": formatLang(env, row["amount_total"], currency_obj=currency),
+                    "amount_residual": formatLang(env, row["amount_residual"], currency_obj=currency),
+                    "days": max((self.date - row["due_date"]).days, 0) if row["due_date"] else 0,
+                    "pay_url": base + move.get_portal_url(anchor="portal_pay", query_string="&payment=True"),
+                }
+            )
+        company_currency = self.company_id.currency_id
+        foreign = any(currency != company_currency for currency in totals)
+        signer = self._ar_reminder_collector()
+        company = self.company_id
+        return {
+            "items": items,
+            "totals": [formatLang(env, amount, currency_obj=cur) for cur, amount in totals.items()],
+            "company_total": formatLang(
+                env, sum(row["amount_company"] for row in rows), currency_obj=company_currency
+            )
+            if foreign
+            else False,
+            "pay_all_url": f"{base}/my/invoices/overdue" if len(totals) == 1 else False,
+            "invoices_url": f"{base}/my/invoices",
+            "statement_url": f"{base}/my/statement",
+            "signer": {
+                "name": signer.name or company.name,
+                "company": company.name,
+                "email": signer.email or company.email or "",
+                "phone": signer.partner_id.phone or signer.partner_id.mobile or company.phone or "",
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Replies of the customer
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        """A customer's reply to the reminder: copy it on the customer, ask the collector to read it.
+
+        The mail gateway threads a reply on the communication its reminder was
+        sent from and posts it as an incoming ``email``; our own notes and
+        outgoing emails are other message types and are left alone.
+        """
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and not message.author_id.user_ids.filtered(
+            lambda user: not user.share
+        ):
+            self._ar_reply_received(message)
+        return result
+
+    def _ar_reply_received(self, message):
+        """Show the reply on the customer and give the collector an activity to read it."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo()
+        customer.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "Reply to the reminder %(reminder)s:",
+                    reminder=Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>')
+                    % (self._name, self.id, self.display_name),
+                ),
+                message.body,
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+            author_id=message.author_id.id,
+        )
+        partner = self.partner_id.with_company(self.company_id)
+        # the collector; without one, whoever follows the customer or this reminder up
+        reader = self._ar_reminder_collector() or partner.user_id or self.activity_user_id or self.create_uid
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Read the customer's reply to the reminder"),
+            note=message.subject or "",
+            user_id=reader.id,
+        )
 
     @api.model
     def _escalate(self, partner, company, moves, date):
@@ -254,16 +445,16 @@ class ArDunningCommunication(models.Model):
         done = failed = self.browse()
         emailing = self.filtered(lambda c: c.level_id.send_email and not c.level_id.attach_invoices)
         for comm in emailing:
-            contact = comm.contact_id or comm.partner_id._ar_dunning_contact()
+            contact = comm._reminder_contact()
             if not contact.email:
                 comm.write({"state": "failed", "error": comm._no_email_message(contact)})
                 failed |= comm
         emailing -= failed
         for template, comms in emailing.grouped(lambda c: c.level_id.mail_template_id).items():
-            contacts = [comm.contact_id or comm.partner_id._ar_dunning_contact() for comm in comms]
+            records = comms._email_records(template)
             try:
                 with self.env.cr.savepoint():
-                    mails = template.sudo().send_mail_batch([c.id for c in contacts], force_send=False)
+                    mails = template.sudo().send_mail_batch(records.ids, force_send=False)
             except Exception as error:  # pylint: disable=broad-exception-caught
                 _logger.info("Batch of dunning emails failed, sending one by one: %s", error)
                 continue
@@ -320,24 +511,34 @@ class ArDunningCommunication(models.Model):
             self._action_server()
         self._mark_sent()
 
+    def _email_records(self, template):
+        """The records ``template`` renders: the communications (their items, links and thread).
+
+        A template still made on the customer (``res.partner``, before reminders
+        listed their items) renders each communication's dunning contact.
+        """
+        if template.model == self._name:
+            return self
+        return self.env["res.partner"].browse([comm._reminder_contact().id for comm in self])
+
     def _no_email_message(self, contact):
         return self.env._(
             "No email address on the dunning contact %(contact)s.", contact=contact.display_name
         )
 
     def _check_email_contact(self):
-        contact = self.contact_id or self.partner_id._ar_dunning_contact()
+        contact = self._reminder_contact()
         if not contact.email:
             raise UserError(self._no_email_message(contact))
         return contact
 
     def _action_email(self):
         """Queue the level's email to the dunning contact, in the contact's language."""
-        contact = self._check_email_contact()
+        self._check_email_contact()
         attachments = self._invoice_attachments() if self.level_id.attach_invoices else []
-        template = self.level_id.mail_template_id.with_context(lang=contact.lang or self.partner_id.lang)
+        template = self.level_id.mail_template_id
         mail_id = template.sudo().send_mail(
-            contact.id,
+            self._email_records(template).id,
             force_send=False,
             email_values={"attachment_ids": [Command.link(att.id) for att in attachments]},
         )

@@ -17,3 +17,4 @@ from . import test_promise_plan_input
 from . import test_company_rights
 from . import test_server_fields
 from . import test_partner_dunning_settings
+from . import test_reminder_email
