@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
+from odoo.tools.pdf import merge_pdf
 
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dunning_rules import fee_amount
@@ -545,12 +546,15 @@ class ArDunningCommunication(models.Model):
         self.mail_id = mail_id
 
     def _invoice_attachments(self):
-        """The invoices as one PDF attachment."""
-        content, _ext = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("account.account_invoices", self.move_ids.ids)
-        )
+        """The invoices as one PDF attachment: each invoice printed on its own, then merged.
+
+        One wkhtmltopdf call per invoice: a wkhtmltopdf built without Odoo's
+        patched Qt (the Debian package) prints no PDF at all for several
+        documents at once (it exits with "unknown error" and an empty file).
+        """
+        report = self.env["ir.actions.report"].sudo()
+        pdfs = [report._render_qweb_pdf("account.account_invoices", move.ids)[0] for move in self.move_ids]
+        content = pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
         name = self.env._("Overdue invoices %(customer)s.pdf", customer=self.partner_id.name)
         return self._attach(name, content)
 
