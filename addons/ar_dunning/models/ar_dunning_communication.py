@@ -212,14 +212,7 @@ class ArDunningCommunication(models.Model):
 
     def _ar_reminder_collector(self):
         """The user who signs the reminder and answers the customer: the customer's collector here."""
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        return (
-            partner.ar_collector_id
-            or self.env["ar.dunning.customer"]
-            .sudo()
-            ._for_many([(partner.id, self.company_id.id)])[partner.id, self.company_id.id]
-            .collector_id
-        )
+        return self.partner_id.commercial_partner_id.with_company(self.company_id).ar_collector_id
 
     def _ar_reminder_values(self):
         """Everything the reminder shows, formatted in the rendering language (``self.env.lang``).
