@@ -206,6 +206,26 @@ class ArDunningCommunication(models.Model):
         )
         return self.env.cr.dictfetchall()
 
+    def _ar_ensure_invoice_tokens(self):
+        """Give the invoices of the reminders a portal token, in one statement, before rendering.
+
+        Each "Pay now" link carries its invoice's token; left to
+        ``get_portal_url``, every invoice without one would be written
+        through ``account.move.write`` while the emails render, one by one.
+        """
+        moves = self.move_ids
+        if not moves:
+            return
+        moves.flush_recordset(["access_token"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text"
+                " WHERE id = ANY(%s) AND access_token IS NULL",
+                moves.ids,
+            )
+        )
+        moves.invalidate_recordset(["access_token"])
+
     def _reminder_contact(self):
         """The partner the reminder is addressed to: the dunning contact, else the customer."""
         return self.contact_id or self.partner_id._ar_dunning_contact()
@@ -444,6 +464,7 @@ class ArDunningCommunication(models.Model):
                 comm.write({"state": "failed", "error": comm._no_email_message(contact)})
                 failed |= comm
         emailing -= failed
+        emailing._ar_ensure_invoice_tokens()
         for template, comms in emailing.grouped(lambda c: c.level_id.mail_template_id).items():
             records = comms._email_records(template)
             try:
@@ -529,6 +550,7 @@ class ArDunningCommunication(models.Model):
     def _action_email(self):
         """Queue the level's email to the dunning contact, in the contact's language."""
         self._check_email_contact()
+        self._ar_ensure_invoice_tokens()
         attachments = self._invoice_attachments() if self.level_id.attach_invoices else []
         template = self.level_id.mail_template_id
         mail_id = template.sudo().send_mail(
