@@ -314,11 +314,12 @@ class ArDunningCommunication(models.Model):
         customer.message_post(
             body=Markup("%s<br/>%s")
             % (
-                self.env._(
-                    "Reply to the reminder %(reminder)s:",
-                    reminder=Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>')
-                    % (self._name, self.id, self.display_name),
-                ),
+                # the translation is a format of ours; the link and the customer's words are escaped
+                Markup(self.env._("Reply to the reminder %(reminder)s:"))
+                % {
+                    "reminder": Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>')
+                    % (self._name, self.id, self.display_name)
+                },
                 message.body,
             ),
             message_type="notification",

@@ -200,7 +200,7 @@ class TestReminderReply(ArDunningCommon):
         self.assertIn("We paid INV last week", reply.body)
         note = debtor.message_ids.filtered(lambda m: "We paid INV last week" in m.body)
         self.assertTrue(note, "the reply shows on the customer")
-        self.assertIn(comm.display_name, note.body)
+        self.assertIn(f'data-oe-model="{comm._name}" data-oe-id="{comm.id}"', note.body, "a link to it")
         self.assertEqual(comm.activity_ids.user_id, self.collector, "the collector is asked to read it")
 
     def test_own_notes_make_no_activity(self):
