@@ -250,7 +250,9 @@ class ArDunningCommunication(models.Model):
         env = self.env
         base = self.get_base_url()
         rows = self._ar_reminder_items()
-        moves = env["account.move"].sudo().browse([row["move_id"] for row in rows])
+        # the invoices of all the reminders rendered together are read together
+        batch = self.browse(self._prefetch_ids).sudo().move_ids
+        moves = env["account.move"].sudo().browse([row["move_id"] for row in rows]).with_prefetch(batch._ids)
         currencies = env["res.currency"].browse({row["currency_id"] for row in rows})
         items, totals = [], {}
         for row, move in zip(rows, moves, strict=True):
@@ -269,8 +271,6 @@ class ArDunningCommunication(models.Model):
             )
         company_currency = self.company_id.currency_id
         foreign = any(currency != company_currency for currency in totals)
-        signer = self._ar_reminder_collector()
-        company = self.company_id
         return {
             "items": items,
             "totals": [formatLang(env, amount, currency_obj=cur) for cur, amount in totals.items()],
@@ -282,12 +282,18 @@ class ArDunningCommunication(models.Model):
             "pay_all_url": f"{base}/my/invoices/overdue" if len(totals) == 1 else False,
             "invoices_url": f"{base}/my/invoices",
             "statement_url": f"{base}/my/statement",
-            "signer": {
-                "name": signer.name or company.name,
-                "company": company.name,
-                "email": signer.email or company.email or "",
-                "phone": signer.partner_id.phone or signer.partner_id.mobile or company.phone or "",
-            },
+            "signer": self._ar_reminder_signer(),
+        }
+
+    def _ar_reminder_signer(self):
+        """Name, company, email and phone the reminder is signed with: the collector's, else the company's."""
+        collector = self._ar_reminder_collector()
+        company = self.company_id
+        return {
+            "name": collector.name or company.name,
+            "company": company.name,
+            "email": collector.email or company.email or "",
+            "phone": collector.partner_id.phone or collector.partner_id.mobile or company.phone or "",
         }
 
     # ------------------------------------------------------------------
