@@ -22,12 +22,14 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
     die "Port $PORT is already in use (a demo server already running?). Stop it or pass --port N."
 fi
 [ "$RESET" = 1 ] && { log "Dropping database $DB"; drop_db "$DB"; }
+# payment_demo: Odoo's demo payment provider (test mode), so the reminders' "Pay now" links can be
+# followed to the end in the demo; a real database enables its own providers instead
 if db_exists "$DB"; then
     log "Database $DB exists: updating the suite's addons"
-    odoo -d "$DB" -u "$AR_ADDONS" --stop-after-init --log-level=warn
+    odoo -d "$DB" -u "$AR_ADDONS" -i payment_demo --stop-after-init --log-level=warn
 else
     log "Creating database $DB with the three addons and demo data (a few minutes)"
-    odoo -d "$DB" -i "$AR_ADDONS" --stop-after-init --log-level=warn
+    odoo -d "$DB" -i "$AR_ADDONS,payment_demo" --stop-after-init --log-level=warn
 fi
 cat >&2 <<MSG
 

@@ -180,8 +180,9 @@ ensure_venv() {
 
 # prepare [extra apt packages...]: everything both README commands need.
 prepare() {
-    # fonts-noto-cjk: Chinese customers' names and zh_CN reports render in PDFs and the browser
-    ensure_apt_packages postgresql wkhtmltopdf fonts-noto-cjk "$@"
+    # fonts-noto-cjk: Chinese customers' names and zh_CN reports render in PDFs and the browser;
+    # poppler-utils: pdftotext reads the text of the PDFs the tests produce
+    ensure_apt_packages postgresql wkhtmltopdf fonts-noto-cjk poppler-utils "$@"
     ensure_postgres
     find_odoo
     ensure_venv

@@ -416,9 +416,10 @@ def check(env, data, letters=True):
                 WHERE c.partner_id = ANY(%(ids)s) GROUP BY 1"""
         ),
         "mails_to_customer": per_partner(
-            """SELECT msg.res_id, COUNT(*) FROM mail_mail mm
+            """SELECT c.partner_id, COUNT(*) FROM mail_mail mm
                  JOIN mail_message msg ON msg.id = mm.mail_message_id
-                WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s) GROUP BY 1"""
+                 JOIN ar_dunning_communication c ON c.id = msg.res_id
+                WHERE msg.model = 'ar.dunning.communication' AND c.partner_id = ANY(%(ids)s) GROUP BY 1"""
         ),
         "activities": per_partner(
             """SELECT res_id, COUNT(*) FROM mail_activity

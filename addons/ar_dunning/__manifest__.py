@@ -6,7 +6,7 @@
     "author": "AR Credit Suite",
     "website": "https://github.com/ar-credit-suite/ar-credit-suite",
     "license": "LGPL-3",
-    "depends": ["ar_credit_control", "mail", "portal", "base_automation"],
+    "depends": ["ar_credit_control", "mail", "portal", "base_automation", "account_payment"],
     "data": [
         "security/ar_dunning_security.xml",
         "security/ir.model.access.csv",

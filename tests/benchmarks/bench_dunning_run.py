@@ -281,6 +281,8 @@ def delete_data(env):
             SQL(
                 """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id = ANY(%(ids)s);
                    DELETE FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%(ids)s);
+                   DELETE FROM mail_message WHERE model = 'ar.dunning.communication' AND res_id IN (
+                       SELECT id FROM ar_dunning_communication WHERE partner_id = ANY(%(ids)s));
                    DELETE FROM ar_dunning_communication WHERE partner_id = ANY(%(ids)s);
                    DELETE FROM ar_dunning_customer WHERE partner_id = ANY(%(ids)s)""",
                 ids=partner_ids,
@@ -361,17 +363,21 @@ def check_once(env, partner_ids):
                  (SELECT COUNT(*) FROM (SELECT partner_id FROM ar_dunning_communication
                                          WHERE partner_id = ANY(%(ids)s) AND state = 'sent'
                                       GROUP BY partner_id HAVING COUNT(*) = 1) c),
-                 (SELECT COUNT(*) FROM (SELECT res_id FROM mail_mail mm
+                 (SELECT COUNT(*) FROM (SELECT c.partner_id FROM mail_mail mm
                                           JOIN mail_message msg ON msg.id = mm.mail_message_id
-                                         WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
-                                      GROUP BY res_id HAVING COUNT(*) = 1) e),
+                                          JOIN ar_dunning_communication c ON c.id = msg.res_id
+                                         WHERE msg.model = 'ar.dunning.communication'
+                                           AND c.partner_id = ANY(%(ids)s)
+                                      GROUP BY c.partner_id HAVING COUNT(*) = 1) e),
                  (SELECT COUNT(*) FROM (SELECT partner_id FROM ar_dunning_communication
                                          WHERE partner_id = ANY(%(ids)s)
                                       GROUP BY partner_id HAVING COUNT(*) > 1) d)
-                 + (SELECT COUNT(*) FROM (SELECT res_id FROM mail_mail mm
+                 + (SELECT COUNT(*) FROM (SELECT c.partner_id FROM mail_mail mm
                                             JOIN mail_message msg ON msg.id = mm.mail_message_id
-                                           WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
-                                        GROUP BY res_id HAVING COUNT(*) > 1) d2)""",
+                                            JOIN ar_dunning_communication c ON c.id = msg.res_id
+                                           WHERE msg.model = 'ar.dunning.communication'
+                                             AND c.partner_id = ANY(%(ids)s)
+                                        GROUP BY c.partner_id HAVING COUNT(*) > 1) d2)""",
             ids=partner_ids,
         )
     )

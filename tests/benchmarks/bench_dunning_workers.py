@@ -98,10 +98,12 @@ def progress(cr, partner_ids, first_run_id):
                       (SELECT COUNT(*) FROM (SELECT partner_id FROM ar_dunning_communication
                                               WHERE partner_id = ANY(%(ids)s)
                                            GROUP BY partner_id HAVING COUNT(*) > 1) d)
-                      + (SELECT COUNT(*) FROM (SELECT res_id FROM mail_mail mm
+                      + (SELECT COUNT(*) FROM (SELECT c.partner_id FROM mail_mail mm
                                                  JOIN mail_message msg ON msg.id = mm.mail_message_id
-                                                WHERE msg.model = 'res.partner' AND msg.res_id = ANY(%(ids)s)
-                                             GROUP BY res_id HAVING COUNT(*) > 1) d2)
+                                                 JOIN ar_dunning_communication c ON c.id = msg.res_id
+                                                WHERE msg.model = 'ar.dunning.communication'
+                                                  AND c.partner_id = ANY(%(ids)s)
+                                             GROUP BY c.partner_id HAVING COUNT(*) > 1) d2)
                  FROM ar_dunning_run r WHERE r.id >= %(first)s HAVING COUNT(*) > 0""",
             ids=partner_ids,
             first=first_run_id,

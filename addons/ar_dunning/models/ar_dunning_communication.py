@@ -1,10 +1,13 @@
 import base64
 import logging
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
+from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.ar_credit_control.tools import receivables
 
@@ -26,7 +29,7 @@ class ArDunningCommunication(models.Model):
 
     _name = "ar.dunning.communication"
     _description = "Dunning Communication"
-    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin", "mail.thread", "mail.activity.mixin"]
     _ar_bounds_exempt = ("error",)
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -109,6 +112,12 @@ class ArDunningCommunication(models.Model):
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     activity_user_id = fields.Many2one("res.users", string="Activity For", readonly=True)
     fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True, check_company=True)
+    reminder_preview = fields.Html(
+        string="Email Preview",
+        compute="_compute_reminder_preview",
+        sanitize=False,
+        help="The email of the level as it is sent: same template, same language, same links.",
+    )
 
     _sql_constraints = [
         (
@@ -118,6 +127,17 @@ class ArDunningCommunication(models.Model):
         ),
         ("run_partner_uniq", "unique(run_id, partner_id)", "One communication per customer and run."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Communications are made by the thousand by the run: no creation message, no follower.
+
+        The chatter is where the customer's replies land (see ``_message_post_after_hook``);
+        logging "created" on each and subscribing whoever runs the dunning would only add
+        rows and notify the wrong person.
+        """
+        quiet = self.with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+        return super(ArDunningCommunication, quiet).create(vals_list).with_env(self.env)
 
     @api.depends("partner_id", "level_id")
     def _compute_name(self):
@@ -139,6 +159,188 @@ class ArDunningCommunication(models.Model):
             if comm.level_id.server_action_id:
                 names.append(self.env._("Server action"))
             comm.channels = ", ".join(names)
+
+    @api.depends("level_id", "partner_id", "contact_id", "move_ids")
+    def _compute_reminder_preview(self):
+        """The level's email rendered by the template that sends it, in the contact's language."""
+        for comm in self:
+            template = comm.level_id.mail_template_id
+            if not comm.id or not template:
+                comm.reminder_preview = False
+                continue
+            record = comm if template.model == self._name else comm._reminder_contact()
+            comm.reminder_preview = template.sudo()._render_field("body_html", record.ids, compute_lang=True)[
+                record.id
+            ]
+
+    # ------------------------------------------------------------------
+    # Content of the reminder
+    # ------------------------------------------------------------------
+    def _ar_reminder_items(self):
+        """The instalments the reminder lists, as dicts: the letter's items still open, oldest due first.
+
+        The same items as the letter (``_ar_letter_items``: the stored decision of
+        the run, each instalment with its own due date and days past due from
+        ``tools/receivables``), read as they stand now (one paid since the run
+        is left out). Columns: ``move_id, name, invoice_date, due_date, days,
+        currency_id, amount_total, amount_residual`` (the instalment in its
+        currency) and ``amount_company`` (open, company currency).
+        """
+        self.ensure_one()
+        rows = []
+        for line, days in self._ar_letter_items():
+            if line.move_id.state != "posted" or line.company_currency_id.is_zero(line.amount_residual):
+                continue
+            rows.append(
+                {
+                    "move_id": line.move_id.id,
+                    "name": line.move_id.name,
+                    "invoice_date": line.move_id.invoice_date,
+                    "due_date": receivables.due_date(line.date_maturity, line.date),
+                    "days": days,
+                    "currency_id": line.currency_id.id,
+                    "amount_total": line.amount_currency,
+                    "amount_residual": line.amount_residual_currency,
+                    "amount_company": line.amount_residual,
+                }
+            )
+        return rows
+
+    def _ar_ensure_invoice_tokens(self):
+        """Give the invoices of the reminders a portal token, in one statement, before rendering.
+
+        Each "Pay now" link carries its invoice's token; left to
+        ``get_portal_url``, every invoice without one would be written
+        through ``account.move.write`` while the emails render, one by one.
+        """
+        moves = self.move_ids
+        if not moves:
+            return
+        moves.flush_recordset(["access_token"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text"
+                " WHERE id = ANY(%s) AND access_token IS NULL",
+                moves.ids,
+            )
+        )
+        moves.invalidate_recordset(["access_token"])
+
+    def _reminder_contact(self):
+        """The partner the reminder is addressed to: the dunning contact, else the customer."""
+        return self.contact_id or self.partner_id._ar_dunning_contact()
+
+    def _ar_reminder_collector(self):
+        """The user who signs the reminder and answers the customer: the customer's collector here."""
+        return self.partner_id.commercial_partner_id.with_company(self.company_id).ar_collector_id
+
+    def _ar_reminder_values(self):
+        """Everything the reminder shows, formatted in the rendering language (``self.env.lang``).
+
+        ``items``: one dict per open invoice with its amounts and its "Pay now"
+        link (the invoice's portal page, opened on Odoo's payment form);
+        ``totals``: open amount per currency; ``company_total``: the total in
+        company currency (the communication's ``amount_due`` when nothing was
+        paid since) when an item is in another currency; ``pay_all_url``:
+        Odoo's portal payment of the customer's overdue invoices (one currency
+        only); ``statement_url``; ``signer``: name, email, phone of the
+        collector, else of the company.
+        """
+        self.ensure_one()
+        env = self.env
+        base = self.get_base_url()
+        rows = self._ar_reminder_items()
+        # the invoices of all the reminders rendered together are read together
+        batch = self.browse(self._prefetch_ids).sudo().move_ids
+        moves = env["account.move"].sudo().browse([row["move_id"] for row in rows]).with_prefetch(batch._ids)
+        currencies = env["res.currency"].browse({row["currency_id"] for row in rows})
+        items, totals = [], {}
+        for row, move in zip(rows, moves, strict=True):
+            currency = currencies.browse(row["currency_id"])
+            totals[currency] = totals.get(currency, 0.0) + row["amount_residual"]
+            items.append(
+                {
+                    "name": row["name"],
+                    "invoice_date": format_date(env, row["invoice_date"]),
+                    "due_date": format_date(env, row["due_date"]),
+                    "amount_total": formatLang(env, row["amount_total"], currency_obj=currency),
+                    "amount_residual": formatLang(env, row["amount_residual"], currency_obj=currency),
+                    "days": row["days"],
+                    "pay_url": base + move.get_portal_url(anchor="portal_pay", query_string="&payment=True"),
+                }
+            )
+        company_currency = self.company_id.currency_id
+        foreign = any(currency != company_currency for currency in totals)
+        return {
+            "items": items,
+            "totals": [formatLang(env, amount, currency_obj=cur) for cur, amount in totals.items()],
+            "company_total": formatLang(
+                env, sum(row["amount_company"] for row in rows), currency_obj=company_currency
+            )
+            if foreign
+            else False,
+            "pay_all_url": f"{base}/my/invoices/overdue" if len(totals) == 1 else False,
+            "invoices_url": f"{base}/my/invoices",
+            "statement_url": f"{base}/my/statement",
+            "signer": self._ar_reminder_signer(),
+        }
+
+    def _ar_reminder_signer(self):
+        """Name, company, email and phone the reminder is signed with: the collector's, else the company's."""
+        collector = self._ar_reminder_collector()
+        company = self.company_id
+        return {
+            "name": collector.name or company.name,
+            "company": company.name,
+            "email": collector.email or company.email or "",
+            "phone": collector.partner_id.phone or collector.partner_id.mobile or company.phone or "",
+        }
+
+    # ------------------------------------------------------------------
+    # Replies of the customer
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        """A customer's reply to the reminder: copy it on the customer, ask the collector to read it.
+
+        The mail gateway threads a reply on the communication its reminder was
+        sent from and posts it as an incoming ``email``; our own notes and
+        outgoing emails are other message types and are left alone.
+        """
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and not message.author_id.user_ids.filtered(
+            lambda user: not user.share
+        ):
+            self._ar_reply_received(message)
+        return result
+
+    def _ar_reply_received(self, message):
+        """Show the reply on the customer and give the collector an activity to read it."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo()
+        customer.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                # the translation is a format of ours; the link and the customer's words are escaped
+                Markup(self.env._("Reply to the reminder %(reminder)s:"))
+                % {
+                    "reminder": Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>')
+                    % (self._name, self.id, self.display_name)
+                },
+                message.body,
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+            author_id=message.author_id.id,
+        )
+        partner = self.partner_id.with_company(self.company_id)
+        # the collector; without one, whoever follows the customer or this reminder up
+        reader = self._ar_reminder_collector() or partner.user_id or self.activity_user_id or self.create_uid
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Read the customer's reply to the reminder"),
+            note=message.subject or "",
+            user_id=reader.id,
+        )
 
     @api.model
     def _escalate(self, partner, company, moves, date):
@@ -279,16 +481,17 @@ class ArDunningCommunication(models.Model):
         done = failed = self.browse()
         emailing = self.filtered(lambda c: c.level_id.send_email and not c.level_id.attach_invoices)
         for comm in emailing:
-            contact = comm.contact_id or comm.partner_id._ar_dunning_contact()
+            contact = comm._reminder_contact()
             if not contact.email:
                 comm.write({"state": "failed", "error": comm._no_email_message(contact)})
                 failed |= comm
         emailing -= failed
+        emailing._ar_ensure_invoice_tokens()
         for template, comms in emailing.grouped(lambda c: c.level_id.mail_template_id).items():
-            contacts = [comm.contact_id or comm.partner_id._ar_dunning_contact() for comm in comms]
+            records = comms._email_records(template)
             try:
                 with self.env.cr.savepoint():
-                    mails = template.sudo().send_mail_batch([c.id for c in contacts], force_send=False)
+                    mails = template.sudo().send_mail_batch(records.ids, force_send=False)
             except Exception as error:  # pylint: disable=broad-exception-caught
                 _logger.info("Batch of dunning emails failed, sending one by one: %s", error)
                 continue
@@ -345,36 +548,50 @@ class ArDunningCommunication(models.Model):
             self._action_server()
         self._mark_sent()
 
+    def _email_records(self, template):
+        """The records ``template`` renders: the communications (their items, links and thread).
+
+        A template still made on the customer (``res.partner``, before reminders
+        listed their items) renders each communication's dunning contact.
+        """
+        if template.model == self._name:
+            return self
+        return self.env["res.partner"].browse([comm._reminder_contact().id for comm in self])
+
     def _no_email_message(self, contact):
         return self.env._(
             "No email address on the dunning contact %(contact)s.", contact=contact.display_name
         )
 
     def _check_email_contact(self):
-        contact = self.contact_id or self.partner_id._ar_dunning_contact()
+        contact = self._reminder_contact()
         if not contact.email:
             raise UserError(self._no_email_message(contact))
         return contact
 
     def _action_email(self):
         """Queue the level's email to the dunning contact, in the contact's language."""
-        contact = self._check_email_contact()
+        self._check_email_contact()
+        self._ar_ensure_invoice_tokens()
         attachments = self._invoice_attachments() if self.level_id.attach_invoices else []
-        template = self.level_id.mail_template_id.with_context(lang=contact.lang or self.partner_id.lang)
+        template = self.level_id.mail_template_id
         mail_id = template.sudo().send_mail(
-            contact.id,
+            self._email_records(template).id,
             force_send=False,
             email_values={"attachment_ids": [Command.link(att.id) for att in attachments]},
         )
         self.mail_id = mail_id
 
     def _invoice_attachments(self):
-        """The invoices as one PDF attachment."""
-        content, _ext = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf("account.account_invoices", self.move_ids.ids)
-        )
+        """The invoices as one PDF attachment: each invoice printed on its own, then merged.
+
+        One wkhtmltopdf call per invoice: a wkhtmltopdf built without Odoo's
+        patched Qt (the Debian package) prints no PDF at all for several
+        documents at once (it exits with "unknown error" and an empty file).
+        """
+        report = self.env["ir.actions.report"].sudo()
+        pdfs = [report._render_qweb_pdf("account.account_invoices", move.ids)[0] for move in self.move_ids]
+        content = pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
         name = self.env._("Overdue invoices %(customer)s.pdf", customer=self.partner_id.name)
         return self._attach(name, content)
 

@@ -41,7 +41,9 @@ class ArDunningLevel(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
-        domain="[('model', '=', 'res.partner')]",
+        domain="[('model', 'in', ('ar.dunning.communication', 'res.partner'))]",
+        help="Rendered on the reminder (its items, totals and payment links); "
+        "a template on the customer (res.partner) still works, without them.",
     )
     attach_invoices = fields.Boolean(help="Attach the overdue invoices as PDF to the email.")
     send_letter = fields.Boolean(string="Print Letter")

@@ -20,3 +20,4 @@ from . import test_partner_dunning_settings
 from . import test_currency_precision
 from . import test_receivables_differential
 from . import test_balance_confirmation
+from . import test_reminder_email

@@ -83,5 +83,6 @@ class ArDunningCommon(ArCreditCommon):
         return self.env["ar.dunning.communication"].search([("partner_id", "=", partner.id)], order="id")
 
     def _mails(self, partner):
-        contacts = partner.child_ids | partner
-        return self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "in", contacts.ids)])
+        """The reminder emails of ``partner``: sent from its communications."""
+        comms = self.env["ar.dunning.communication"].search([("partner_id", "=", partner.id)])
+        return self.env["mail.mail"].search([("model", "=", comms._name), ("res_id", "in", comms.ids)])

@@ -46,7 +46,7 @@ class TestDunningActions(ArDunningCommon):
         self.assertEqual(comm.state, "sent", comm.error)
         mail = comm.mail_id
         self.assertEqual(mail.state, "outgoing", "queued, not sent at once")
-        self.assertEqual(mail.email_to, debtor.child_ids.email_formatted)
+        self.assertEqual(mail.recipient_ids, debtor.child_ids)
         self.assertEqual(mail.subject, "Rappel de paiement")
         self.assertEqual(len(mail.attachment_ids), 1)
         self.assertIn(debtor.name, mail.attachment_ids.name)

@@ -85,8 +85,8 @@ class TestDunningWorkers(ArCommittedDataCase):
     def _cleanup(self, env, run_id, policy_id, partner_ids, move_ids):
         env.cr.execute(
             SQL(
-                """DELETE FROM mail_mail WHERE mail_message_id IN (
-                       SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%(ids)s));
+                """DELETE FROM mail_message WHERE model = 'ar.dunning.communication' AND res_id IN (
+                       SELECT id FROM ar_dunning_communication WHERE partner_id = ANY(%(ids)s));
                    DELETE FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%(ids)s);
                    DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id = ANY(%(ids)s);
                    DELETE FROM ar_dunning_communication WHERE partner_id = ANY(%(ids)s);
@@ -111,7 +111,8 @@ class TestDunningWorkers(ArCommittedDataCase):
                           (SELECT COUNT(*) FROM ar_dunning_communication c WHERE c.partner_id = p.id),
                           (SELECT COUNT(*) FROM mail_mail mm
                              JOIN mail_message msg ON msg.id = mm.mail_message_id
-                            WHERE msg.model = 'res.partner' AND msg.res_id = p.id),
+                             JOIN ar_dunning_communication c ON c.id = msg.res_id
+                            WHERE msg.model = 'ar.dunning.communication' AND c.partner_id = p.id),
                           (SELECT COUNT(*) FROM mail_activity a
                             WHERE a.res_model = 'res.partner' AND a.res_id = p.id)
                      FROM res_partner p WHERE p.id = ANY(%s) ORDER BY p.id""",

@@ -42,10 +42,3 @@ class TestInstall(TransactionCase):
         self.assertFalse(self.env.ref("ar_dunning.menu_ar_dunning_config", raise_if_not_found=False))
         module = self.env["ir.module.module"].search([("name", "=", "ar_dunning")])
         self.assertEqual((module.state, module.application), ("installed", True))
-
-    def test_template_renders_for_partner(self):
-        template = self.env.ref("ar_dunning.mail_template_dunning_reminder")
-        partner = self.env["res.partner"].create({"name": "Renders Ltd", "email": "ap@renders.example.com"})
-        body = template._render_field("body_html", partner.ids)[partner.id]
-        self.assertIn("Renders Ltd", body)
-        self.assertEqual(template._render_field("email_to", partner.ids)[partner.id], partner.email_formatted)

@@ -61,6 +61,11 @@ registry.category("web_tour.tours").add("ar_dunning_worklist_tour", {
             run: "click",
         },
         {
+            // the run's form, still on screen until the menu's list replaces it, lists the same row
+            content: "The list of communications to review is shown",
+            trigger: ".o_breadcrumb:not(:contains('Dunning run')):contains('Communications to Review')",
+        },
+        {
             content: "Send the reminder of the tour debtor",
             trigger: ".o_data_row:contains('Tour Debtor') button[name='action_execute']",
             run: "click",
