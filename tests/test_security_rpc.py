@@ -223,6 +223,7 @@ NOT_CREDIT_STATE = {
     ("ar.insolvency.case", "action_view_partner"): "opens the customer",
     ("ar.write.off", "action_view_entries"): "opens a list",
     ("ar.write.off", "action_open_recovery"): "opens the recovery wizard, whose creation checks the group",
+    ("ar.credit.release.wizard", "action_open_customer"): "opens the customer of the orders to decide on",
 }
 
 
