@@ -231,16 +231,18 @@ def notify_crons(db):
         cr.execute("SELECT pg_notify('cron_trigger', %s)", [db])
 
 
-def as_superuser(code):
+def as_superuser(code, db=None):
     """Run ``code`` in ``odoo shell`` (the superuser, like demo data); its last printed line.
 
     For test documents no client may create, e.g. a dunning communication
-    (made by the dunning run only, see ``ar.server.fields.mixin``).
+    (made by the dunning run only, see ``ar.server.fields.mixin``).  ``db``:
+    the database (default: the test database).
     """
     python, args = odoo_command()
     odoo_bin = str(Path(os.environ["AR_ODOO_ROOT"]) / "odoo-bin")
+    db = db or os.environ["AR_TEST_DB"]
     result = subprocess.run(
-        [python, odoo_bin, "shell", "-d", os.environ["AR_TEST_DB"], *args, "--no-http", "--log-level=warn"],
+        [python, odoo_bin, "shell", "-d", db, *args, "--no-http", "--log-level=warn"],
         input=f"{code}\nenv.cr.commit()\n",
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import GROUP_CREDIT_MANAGER
@@ -32,6 +32,29 @@ class AccountMove(models.Model):
         [("model", "Learned model"), ("rules", "Rules")], string="Risk Method", readonly=True, copy=False
     )
     ar_risk_date = fields.Date(string="Risk Scored On", readonly=True, copy=False)
+
+    @api.model
+    def _ar_server_field_names(self):
+        """Invoice fields only the suite's server code sets (in SQL): a client's value would fake
+        a figure other screens and runs read. ar_dunning adds the dunning level and date."""
+        return {
+            "ar_late_probability",
+            "ar_expected_days_late",
+            "ar_expected_loss",
+            "ar_risk_reasons",
+            "ar_risk_method",
+            "ar_risk_date",
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard = self.env["ar.server.fields.mixin"]
+        guard._ar_guard_core_fields(self, vals_list, self._ar_server_field_names())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, [vals], self._ar_server_field_names())
+        return super().write(vals)
 
     def _post(self, soft=True):
         for move in self.filtered(lambda m: m.is_sale_document() and m.state == "draft"):

@@ -214,12 +214,16 @@ class ArInsolvencyCase(models.Model):
     def create(self, vals_list):
         self._check_credit_manager()
         for vals in vals_list:
+            if vals.get("name", "/") != "/" and not self._ar_server_writing():
+                self._ar_refuse_server_field("name")  # the reference is the sequence's
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("ar.insolvency.case") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_credit_manager()
+        if "name" in vals and not self._ar_server_writing():
+            self._ar_refuse_server_field("name")  # the reference is the sequence's
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

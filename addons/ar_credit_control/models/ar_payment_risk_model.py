@@ -32,7 +32,20 @@ class ArPaymentRiskModel(models.Model):
     """
 
     _name = "ar.payment.risk.model"
-    _inherit = ["ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    #: everything training and scoring decide: a client's value would fake the model's quality
+    _ar_server_fields = (
+        "method",
+        "late_days",
+        "training_date",
+        "sample_count",
+        "late_count",
+        "auc",
+        "note",
+        "model_data",
+        "scoring_date",
+        "scored_count",
+    )
     _ar_bounds_exempt = ("model_data",)
     _description = "Payment Risk Model"
     _rec_name = "company_id"
@@ -189,7 +202,8 @@ class ArPaymentRiskModel(models.Model):
         else:
             model = payment_risk_learning.fit(lib, [f.name for f in features], samples, late_days)
             vals.update(method="model", model_data=json.dumps(model), auc=model["auc"] or 0.0, note=False)
-        self.write(vals)
+        with self._ar_server_write():
+            self.write(vals)
 
     def _ar_model(self):
         """The stored model as a dict, or None when the rules apply (no model, or other features now)."""
@@ -233,7 +247,8 @@ class ArPaymentRiskModel(models.Model):
                 "ar_risk_date",
             ]
         )
-        self.write({"scoring_date": fields.Datetime.now(), "scored_count": len(ids)})
+        with self._ar_server_write():
+            self.write({"scoring_date": fields.Datetime.now(), "scored_count": len(ids)})
         self._ar_after_scoring(company)
 
     def _ar_score_row(self, features, model, company, row):

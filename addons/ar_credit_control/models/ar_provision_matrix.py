@@ -17,7 +17,9 @@ class ArProvisionMatrix(models.Model):
     """Expected credit loss rates per aging bucket of a company (one active matrix per company)."""
 
     _name = "ar.provision.matrix"
-    _inherit = ["ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    #: when the rates were derived from the history: the derivation's own stamp
+    _ar_server_fields = ("history_computed_on",)
     _description = "Provision Matrix"
     _order = "company_id, active desc, id desc"
 
@@ -137,7 +139,8 @@ class ArProvisionMatrix(models.Model):
             _ends, balances = matrix._month_end_balances()
             rolls = roll_rates(balances)
             losses = loss_rates(rolls, matrix.last_bucket_rate)
-            for line, roll, loss in zip(matrix._ordered_lines(), [*rolls, None], losses, strict=True):
-                line.write({"roll_rate": roll or 0.0, "base_rate": loss})
-            matrix.write({"method": "roll_rate", "history_computed_on": fields.Datetime.now()})
+            with matrix._ar_server_write("ar.provision.matrix.line"):
+                for line, roll, loss in zip(matrix._ordered_lines(), [*rolls, None], losses, strict=True):
+                    line.write({"roll_rate": roll or 0.0, "base_rate": loss})
+                matrix.write({"method": "roll_rate", "history_computed_on": fields.Datetime.now()})
         return True

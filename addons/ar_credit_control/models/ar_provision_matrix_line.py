@@ -8,7 +8,10 @@ class ArProvisionMatrixLine(models.Model):
     """An aging bucket of a provision matrix and its expected loss rate."""
 
     _name = "ar.provision.matrix.line"
-    _inherit = ["ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    #: the roll rate is derived from the history; the company follows the matrix (a related field:
+    #: a client's write would move the matrix itself to another company)
+    _ar_server_fields = ("roll_rate", "company_id")
     _description = "Provision Matrix Bucket"
     _order = "matrix_id, days_from, id"
 

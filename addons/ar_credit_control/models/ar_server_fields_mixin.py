@@ -80,9 +80,10 @@ class ArServerFieldsMixin(models.AbstractModel):
         """AccessError with ``message`` unless the current user is in ``group`` (an XML id of ``const.py``).
 
         Called first by every action that changes data: the button's ``groups=`` in a view hides
-        it, this refuses it over RPC. ``sudo()`` keeps the user, so sudo code checks the caller.
+        it, this refuses it over RPC. ``sudo()`` keeps the user, so sudo code checks the caller;
+        the superuser itself (crons as OdooBot, data loading, the shell) is server code.
         """
-        if not self.env.user.has_group(group):
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(group):
             raise AccessError(message)
 
     def _ar_check_state(self, *states):
@@ -121,6 +122,35 @@ class ArServerFieldsMixin(models.AbstractModel):
     def _ar_server_writing(self):
         """True when the running code may write this model's server fields."""
         return self.env.uid == SUPERUSER_ID or self._name in _SERVER_WRITE.get()
+
+    @api.model
+    def _ar_guard_core_fields(self, records, vals_list, names):
+        """The same guard for core models the suite extends with server fields (an invoice's risk
+        scores and dunning level, a partner's commercial entity), which cannot adopt the mixin.
+
+        ``records``: the recordset written (or the empty model on create); ``vals_list``: the
+        values of each record to write or create; ``names``: the fields only the server sets
+        (written in SQL by the suite's runs, or computed by Odoo). Create may give them their
+        default (empty) value; write may not name them, unless the running code is the superuser
+        or entered ``records._name`` in ``_ar_server_write`` (see the class docstring).
+        """
+        if records.env.uid == SUPERUSER_ID or records._name in _SERVER_WRITE.get():
+            return
+        creating = not records
+        for vals in vals_list:
+            for fname in sorted(set(names).intersection(vals)):
+                if creating and not vals[fname]:
+                    continue
+                field = records._fields[fname]
+                raise AccessError(
+                    self.env._(
+                        "%(field)s (%(name)s) of %(model)s is set by the server through the document's "
+                        "actions only; it cannot be written directly.",
+                        field=field._description_string(self.env),
+                        name=fname,
+                        model=records._description,
+                    )
+                )
 
     def _ar_refuse_server_field(self, fname):
         """Raise the AccessError naming ``fname``: clear for a user, exact for a developer."""

@@ -38,6 +38,12 @@ CUSTOMER_CREDIT_FIELDS = [
 ]
 
 
+#: The commercial entity is Odoo's computation from the parent; the credit figures, limits and
+#: holds are the commercial entity's, so a client that rewrote it would move a contact's orders
+#: out from under its company's limit or hold.
+_COMPUTED_ENTITY = frozenset({"commercial_partner_id"})
+
+
 class ResPartner(models.Model):
     """Credit rating, hold and temporary limit of a customer, per company.
 
@@ -462,10 +468,12 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_credit_write_access(vals, creating=True)
+        self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, vals_list, _COMPUTED_ENTITY)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_credit_write_access(vals)
+        self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, [vals], _COMPUTED_ENTITY)
         result = super().write(vals)
         self._ar_revoke_releases(vals)
         if "tz" in vals:

@@ -27,5 +27,6 @@ from . import test_payment_risk
 from . import test_currency_rate
 from . import test_currency_precision
 from . import test_server_fields
+from . import test_core_server_fields
 from . import test_input_rules
 from . import test_demo_history

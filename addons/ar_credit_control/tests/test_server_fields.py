@@ -151,6 +151,8 @@ class TestServerFields(ArTransactionCase):
         if field.type == "integer":
             return (current or 0) + 7
         if field.type in ("float", "monetary"):
+            if "(%)" in (field.string or "") or fname.endswith(("_rate", "_percent")):
+                return (current or 0.0) + 1.5  # a percentage stays within 0-100 (the input bounds)
             return (current or 0.0) + 12345.5
         if field.type == "date":
             return date(2031, 1, 31) if current != date(2031, 1, 31) else date(2032, 2, 29)

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..const import GROUP_DUNNING_USER
 
 
 class AccountMove(models.Model):
@@ -23,6 +26,31 @@ class AccountMove(models.Model):
     )
     collection_log_ids = fields.One2many("ar.collection.log", "move_id")
     collection_log_count = fields.Integer(compute="_compute_collection_log_count")
+
+    @api.model
+    def _ar_server_field_names(self):
+        """The level reached and the last reminder are the dunning run's (written in SQL)."""
+        return super()._ar_server_field_names() | {"dunning_level_id", "dunning_last_date"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("dunning_excluded") for vals in vals_list):
+            self._ar_check_exclusion_right()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "dunning_excluded" in vals:
+            self._ar_check_exclusion_right()
+        return super().write(vals)
+
+    @api.model
+    def _ar_check_exclusion_right(self):
+        """Taking an invoice out of the dunning is the collections team's decision, not any billing user's."""
+        if not self.env.su and not self.env.user.has_group(GROUP_DUNNING_USER):
+            message = self.env._(
+                "Only the collections team can exclude an invoice from the dunning or bring it back."
+            )
+            raise AccessError(message)
 
     @api.depends("dispute_ids.state")
     def _compute_dispute_id(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
@@ -18,6 +18,16 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         help="Highest dunning level reached by this instalment; its invoice shows the highest of them.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, vals_list, {"dunning_level_id"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """The level an instalment reached is the dunning run's (written in SQL), never a client's."""
+        self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, [vals], {"dunning_level_id"})
+        return super().write(vals)
 
     def _auto_init(self):
         """Add the column; when it is new, each item starts at the level its invoice had reached.

@@ -1,13 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..const import GROUP_DUNNING_USER
+
 
 class ArDispute(models.Model):
     """A customer's dispute of an invoice; while open, the invoice leaves the dunning."""
 
     _name = "ar.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "mail.thread", "mail.activity.mixin", "ar.input.bounds.mixin"]
+    #: the outcome is the collectors' decision through the actions; customer and company follow the
+    #: invoice (related fields: a client's write would change the invoice itself)
+    _ar_server_fields = ("state", "date_closed", "name", "partner_id", "company_id")
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -73,14 +78,23 @@ class ArDispute(models.Model):
                 vals["amount"] = self.env["account.move"].browse(vals["move_id"]).amount_residual
         return super().create(vals_list)
 
+    def _ar_decide(self, from_states, vals):
+        """Move the disputes to ``vals`` (a collector's decision, from ``from_states`` only)."""
+        message = self.env._("Only the collections team can resolve, reject or reopen disputes.")
+        self._ar_check_group(GROUP_DUNNING_USER, message)
+        self.check_access("write")
+        self._ar_check_state(*from_states)
+        with self._ar_server_write():
+            self.write(vals)
+
     def action_resolve(self):
         """Close the dispute in the customer's favour or by agreement: dunning resumes."""
-        self.write({"state": "resolved", "date_closed": self.env.company._ar_today()})
+        self._ar_decide(("open",), {"state": "resolved", "date_closed": self.env.company._ar_today()})
 
     def action_reject(self):
         """Reject the dispute: the invoice is due as issued and dunning resumes."""
-        self.write({"state": "rejected", "date_closed": self.env.company._ar_today()})
+        self._ar_decide(("open",), {"state": "rejected", "date_closed": self.env.company._ar_today()})
 
     def action_reopen(self):
         """Open the dispute again: the invoice leaves the dunning."""
-        self.write({"state": "open", "date_closed": False})
+        self._ar_decide(("resolved", "rejected"), {"state": "open", "date_closed": False})

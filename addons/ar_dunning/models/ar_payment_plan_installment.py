@@ -6,7 +6,9 @@ class ArPaymentPlanInstallment(models.Model):
     """One installment of a payment plan."""
 
     _name = "ar.payment.plan.installment"
-    _inherit = ["ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
+    #: the company follows the plan (a related field: a client's write would move the plan)
+    _ar_server_fields = ("company_id",)
     _description = "Payment Plan Installment"
     _order = "plan_id, date, id"
     _rec_name = "plan_id"

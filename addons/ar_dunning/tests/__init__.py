@@ -16,6 +16,7 @@ from . import test_payment_risk_worklist
 from . import test_promise_plan_input
 from . import test_company_rights
 from . import test_server_fields
+from . import test_core_server_fields
 from . import test_partner_dunning_settings
 from . import test_currency_precision
 from . import test_receivables_differential

@@ -138,6 +138,7 @@ class TestInsuredReceivables(ArInsuranceCommon):
         )
         self._refresh()
         self.assertRecordValues(self._line(invoice), [{"open_amount": 7500, "insured_amount": 6750}])
+        self.env.user.groups_id += self.env.ref("ar_dunning.group_ar_dunning_user")  # a collector resolves it
         dispute.action_resolve()
         self._refresh()
         self.assertRecordValues(self._line(invoice), [{"open_amount": 10000, "insured_amount": 9000}])
