@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -33,6 +34,30 @@ class AccountMove(models.Model):
     def _compute_collection_log_count(self):
         for move in self:
             move.collection_log_count = len(move.collection_log_ids)
+
+    @api.model
+    def _ar_disputed_amount_sql(self):
+        """Add the open disputes (``ar.dispute``): their amounts, in invoice currency, at the invoice's rate.
+
+        The invoice's own rate (company-currency total over total) converts
+        them, as its journal items were converted, so that a dispute of the
+        whole invoice covers its residual exactly. Resolved and rejected
+        disputes no longer count: the invoice is dunned and insured again.
+        """
+        return SQL(
+            """(%(super)s)
+               UNION ALL
+              (SELECT d.move_id,
+                      ROUND(SUM(d.amount) * ABS(m.amount_total_signed) / m.amount_total / cur.rounding)
+                      * cur.rounding
+                 FROM ar_dispute d
+                 JOIN account_move m ON m.id = d.move_id
+                 JOIN res_company c ON c.id = m.company_id
+                 JOIN res_currency cur ON cur.id = c.currency_id
+                WHERE d.state = 'open' AND m.amount_total <> 0
+             GROUP BY d.move_id, m.amount_total_signed, m.amount_total, cur.rounding)""",
+            super=super()._ar_disputed_amount_sql(),
+        )
 
     def action_ar_open_dispute(self):
         """Open the invoice's open dispute, or a new one."""
