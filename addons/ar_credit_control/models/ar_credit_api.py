@@ -85,7 +85,7 @@ class ArCreditApi(models.AbstractModel):
         # computed as the system, like the sale order check: the caller may not see every figure
         commercial = partner.commercial_partner_id.with_company(company).sudo()
         figures = commercial._ar_credit_figures(company)
-        customer = commercial._ar_customer_credit()
+        customer = commercial._ar_customer_credit(commercial._ar_delivery_stops())
         currency = company.currency_id
         partner_model = self.env["res.partner"].with_company(company)
         reasons = partner_model._ar_credit_reasons(
