@@ -20,7 +20,7 @@ class AccountMove(models.Model):
         "ar.dispute",
         string="Open Dispute",
         compute="_compute_dispute_id",
-        help="While a dispute is open the invoice leaves the dunning.",
+        help="While a dispute is open its amount leaves the dunning; the rest of the invoice is dunned.",
     )
     collection_log_ids = fields.One2many("ar.collection.log", "move_id")
     collection_log_count = fields.Integer(compute="_compute_collection_log_count")

@@ -3,7 +3,11 @@ from odoo.exceptions import ValidationError
 
 
 class ArDispute(models.Model):
-    """A customer's dispute of an invoice; while open, the invoice leaves the dunning."""
+    """A customer's dispute of (part of) an invoice; while open, its amount leaves the dunning.
+
+    Other addons read the disputed amounts through ``account.move._ar_disputed_amount_sql``
+    (see ``models/account_move.py``), never this model.
+    """
 
     _name = "ar.dispute"
     _description = "Invoice Dispute"
@@ -82,5 +86,5 @@ class ArDispute(models.Model):
         self.write({"state": "rejected", "date_closed": self.env.company._ar_today()})
 
     def action_reopen(self):
-        """Open the dispute again: the invoice leaves the dunning."""
+        """Open the dispute again: its amount leaves the dunning."""
         self.write({"state": "open", "date_closed": False})
