@@ -98,10 +98,12 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id")
     def _compute_credit_stop_delivery(self):
+        """The reasons of ``res.partner._ar_delivery_stops``: what refuses the order, shown on it."""
         for order in self:
             partner = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
-            order.credit_stop_delivery = partner.credit_stop_delivery
-            order.credit_stop_delivery_reason = partner.credit_stop_delivery_reason
+            stops = partner._ar_delivery_stops() if partner else []
+            order.credit_stop_delivery = bool(stops)
+            order.credit_stop_delivery_reason = "; ".join(stops) or False
 
     # ------------------------------------------------------------------
     # Evaluation
@@ -479,6 +481,11 @@ class SaleOrder(models.Model):
         summary = partner._ar_exposure_summary(figures, customer, currency, amount)
         if not reasons:
             verdict, alert = self.env._("Within the credit policy: confirming is allowed."), "info"
+        elif any(code == credit_rules.DELIVERIES_STOPPED for code, _details in reasons):
+            verdict, alert = (
+                self.env._("Confirming will be refused, whatever the credit check mode:"),
+                "danger",
+            )
         elif mode == "warn":
             verdict, alert = self.env._("Confirming will record a credit warning:"), "warning"
         elif self._ar_release_covers(reasons, amount):

@@ -48,6 +48,11 @@ class TestInsurerStopDelivery(ArInsuranceCommon, ArCreditHttpCommon):
         for mode in ("block", "warn", "off"):
             self.company.ar_credit_check_mode = mode
             order = self._order(self.buyer, 100)
+            # the quotation says so before anyone tries
+            self.assertTrue(order.credit_stop_delivery, mode)
+            self.assertIn("stop-delivery date", order.credit_stop_delivery_reason, mode)
+            if mode != "off":
+                self.assertIn("Confirming will be refused", order.credit_check_preview, mode)
             message = self._confirm_refused(order)
             self.assertIn("stop-delivery date", message, mode)
             self.assertEqual(order.credit_check_state, "blocked", mode)
