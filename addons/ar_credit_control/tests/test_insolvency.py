@@ -269,6 +269,8 @@ class TestInsolvencyCase(ArCreditHttpCommon):
             self.assertIn("deliveries to the customer are stopped", message, mode)
             self.assertIn("INS/", message, mode)
             self.assertEqual(order.credit_check_state, "blocked", mode)
+            api = self.env["ar.credit.api"].with_user(self.credit_manager)
+            self.assertFalse(api.check_credit(customer.id, 100)["allowed"], mode)
             # a plain write of the state is the same confirmation
             with self.assertRaises(UserError):
                 order.with_user(self.rep).write({"state": "sale"})
