@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..const import GROUP_CREDIT_MANAGER
 
@@ -55,6 +56,53 @@ class AccountMove(models.Model):
     def write(self, vals):
         self.env["ar.server.fields.mixin"]._ar_guard_core_fields(self, [vals], self._ar_server_field_names())
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Disputed amounts (a hook: the addon that records disputes overrides it)
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_disputed_amount_sql(self):
+        """SQL subquery of the disputed part of invoices: rows ``(move_id, amount)``, company currency.
+
+        The one source of "disputed" for every figure of the suite that leaves
+        the disputed part of an invoice out (dunning, insured cover): an addon
+        recording disputes (ar_dunning) overrides it and adds its rows to
+        ``super()``'s, so an addon reading the figure never needs to know which
+        addon records disputes, nor read its tables. Only disputes still open
+        count; amounts are rounded to the company currency. An invoice may
+        have several rows (one per overriding addon): callers sum them per
+        invoice. Nothing is disputed here.
+        """
+        return SQL("SELECT NULL::integer AS move_id, 0::numeric AS amount WHERE FALSE")
+
+    @api.model
+    def _ar_disputed_amounts(self, move_ids):
+        """``{invoice id: disputed amount}`` of ``move_ids``, company currency (see the SQL hook).
+
+        Invoices without a dispute are left out.
+        """
+        if not move_ids:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT d.move_id, m.company_id, SUM(d.amount)
+                     FROM (%s) d
+                     JOIN account_move m ON m.id = d.move_id
+                    WHERE d.move_id = ANY(%s)
+                 GROUP BY d.move_id, m.company_id""",
+                self._ar_disputed_amount_sql(),
+                list(move_ids),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        companies = self.env["res.company"].sudo().browse({company_id for _move, company_id, _amount in rows})
+        result = {}
+        for move_id, company_id, amount in rows:
+            amount = companies.browse(company_id).currency_id.round(float(amount or 0.0))
+            if amount:
+                result[move_id] = amount
+        return result
 
     def _post(self, soft=True):
         for move in self.filtered(lambda m: m.is_sale_document() and m.state == "draft"):

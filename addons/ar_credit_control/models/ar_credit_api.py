@@ -76,8 +76,10 @@ class ArCreditApi(models.AbstractModel):
         """Would an order of ``amount`` for ``partner_id`` pass the credit check now?
 
         Returns ``{"allowed", "mode", "reasons": [{"code", "message"}], "exposure",
-        "limit", "available", "currency"}``; ``allowed`` is False only when the
-        company's check blocks (mode ``block``) and there is a reason.
+        "limit", "available", "currency"}``; ``allowed`` is False when the
+        company's check blocks (mode ``block``) and there is a reason, and in
+        every mode when deliveries to the customer are stopped (``res.partner._ar_delivery_stops``),
+        as the order's confirmation would be refused.
         """
         company = self._ar_api_company(company_id)
         partner = self._ar_api_partners([partner_id], company)
@@ -85,7 +87,8 @@ class ArCreditApi(models.AbstractModel):
         # computed as the system, like the sale order check: the caller may not see every figure
         commercial = partner.commercial_partner_id.with_company(company).sudo()
         figures = commercial._ar_credit_figures(company)
-        customer = commercial._ar_customer_credit()
+        stops = commercial._ar_delivery_stops()
+        customer = commercial._ar_customer_credit(stops)
         currency = company.currency_id
         partner_model = self.env["res.partner"].with_company(company)
         reasons = partner_model._ar_credit_reasons(
@@ -94,7 +97,7 @@ class ArCreditApi(models.AbstractModel):
         messages = partner_model._ar_reason_lines(reasons, currency)
         mode = company.ar_credit_check_mode
         return {
-            "allowed": not (mode == "block" and reasons),
+            "allowed": not (stops or (mode == "block" and reasons)),
             "mode": mode,
             "reasons": [
                 {"code": code, "message": message}

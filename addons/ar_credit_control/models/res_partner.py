@@ -174,12 +174,37 @@ class ResPartner(models.Model):
             lock=lock,
         )
 
-    def _ar_customer_credit(self):
-        """This partner's credit settings in the current company, as a CustomerCredit."""
+    def _ar_delivery_stops(self):
+        """Why deliveries to this customer are stopped today in the current company: a list of reasons.
+
+        A hook, the one source of delivery stops: here the stop set on the
+        customer (by an insolvency case or by hand); an addon adds its own
+        (ar_insurance: the insurer's stop-delivery date once passed). Any
+        reason refuses the customer's orders in every credit-check mode, and
+        no credit release covers it (``sale.order._ar_refuse_delivery_stops``).
+        Empty when deliveries go on.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if partner.credit_stop_delivery:
+            return [(partner.credit_stop_delivery_reason or "").strip() or "-"]
+        return []
+
+    def _ar_customer_credit(self, delivery_stops=None):
+        """This partner's credit settings in the current company, as a CustomerCredit.
+
+        ``delivery_stops``: the reasons of ``_ar_delivery_stops`` when the caller has them (the
+        order check, its preview, the API); by default only the stop set on the customer is read,
+        the cheap figure the daily review of every customer needs.
+        """
         self.ensure_one()
         partner = self.commercial_partner_id
         # only the columns the check needs (not every stored field of the partner)
         partner.fetch(CUSTOMER_CREDIT_FIELDS)
+        if delivery_stops is None:
+            stopped, stop_reason = partner.credit_stop_delivery, partner.credit_stop_delivery_reason or ""
+        else:
+            stopped, stop_reason = bool(delivery_stops), "; ".join(delivery_stops)
         grade = partner.credit_grade_id
         return CustomerCredit(
             limit=partner._ar_effective_limit(),
@@ -187,8 +212,8 @@ class ResPartner(models.Model):
             tolerance_days=grade.overdue_tolerance_days if grade else None,
             requires_prepayment=grade.requires_prepayment,
             review_date=partner.credit_review_date,
-            deliveries_stopped=partner.credit_stop_delivery,
-            stop_reason=partner.credit_stop_delivery_reason or "",
+            deliveries_stopped=stopped,
+            stop_reason=stop_reason,
         )
 
     def _ar_effective_limit(self):

@@ -13,6 +13,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import format_amount, format_date
 
 from ..const import GROUP_CREDIT_MANAGER
+from ..tools import credit_rules
 from ..tools.server_fields import refuse_server_values, server_computed_fields
 
 _logger = logging.getLogger(__name__)
@@ -97,10 +98,12 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id")
     def _compute_credit_stop_delivery(self):
+        """The reasons of ``res.partner._ar_delivery_stops``: what refuses the order, shown on it."""
         for order in self:
             partner = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
-            order.credit_stop_delivery = partner.credit_stop_delivery
-            order.credit_stop_delivery_reason = partner.credit_stop_delivery_reason
+            stops = partner._ar_delivery_stops() if partner else []
+            order.credit_stop_delivery = bool(stops)
+            order.credit_stop_delivery_reason = "; ".join(stops) or False
 
     # ------------------------------------------------------------------
     # Evaluation
@@ -158,7 +161,7 @@ class SaleOrder(models.Model):
         counted = current if self.state == "sale" and company.ar_exposure_include_orders else 0.0
         base = counted if base is None or not counted else base
         figures = replace(figures, orders=figures.orders - counted + base)
-        customer = partner._ar_customer_credit()
+        customer = partner._ar_customer_credit(partner._ar_delivery_stops())
         amount = target - base + pending
         reasons = self.env["res.partner"]._ar_credit_reasons(
             company, customer, figures, amount, rounding=company.currency_id.rounding
@@ -192,6 +195,8 @@ class SaleOrder(models.Model):
         orders = super().create(vals_list)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
+            for order in confirmed.filtered(lambda o: o.company_id.ar_credit_check_mode == "off"):
+                order._ar_refuse_delivery_stops()  # the other modes refuse them in the check
             confirmed._ar_recheck({})
         return orders
 
@@ -233,8 +238,11 @@ class SaleOrder(models.Model):
         pending = defaultdict(float)
         accepted = {}
         for order in self:
-            if order.company_id.ar_credit_check_mode == "off" or not order.partner_id:
-                continue  # nothing read about the customer: no cost when the check is off
+            if not order.partner_id:
+                continue
+            if order.company_id.ar_credit_check_mode == "off":
+                order._ar_refuse_delivery_stops()  # a stop refuses the order even with the check off
+                continue  # nothing else read about the customer: little cost when the check is off
             key = (order.partner_id.commercial_partner_id.id, order.company_id.id)
             amount = order._ar_credit_check(pending=pending[key])
             pending[key] += amount
@@ -264,6 +272,7 @@ class SaleOrder(models.Model):
         if current is None:
             current = self._ar_amount_company()
         target = current if target is None else target
+        self._ar_refuse_delivery_stops(target)
         # the customer's row is locked before its exposure is read, in the same statement
         reasons = self._ar_credit_evaluate(
             target, base, pending, overdue_amounts=False, lock=True, current=current
@@ -287,6 +296,33 @@ class SaleOrder(models.Model):
         codes = ",".join(sorted({code for code, _details in reasons}))
         self._ar_record_block(message, codes, target)
         raise UserError(self._ar_block_message(message))
+
+    def _ar_refuse_delivery_stops(self, amount=None):
+        """Refuse the order when deliveries to its customer are stopped (``res.partner._ar_delivery_stops``).
+
+        In every credit-check mode (block, warn, off) and whatever a credit
+        manager released: a stop (insolvency, the insurer's stop-delivery
+        date) is not a credit risk to accept but a decision that no goods
+        leave. The refusal is recorded on the order like a credit block.
+        """
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
+        stops = partner._ar_delivery_stops()
+        if not stops:
+            return
+        reasons = [(credit_rules.DELIVERIES_STOPPED, {"reason": stop}) for stop in stops]
+        message = self._ar_reasons_text(reasons)
+        self._ar_record_block(
+            message, credit_rules.DELIVERIES_STOPPED, self._ar_amount_company() if amount is None else amount
+        )
+        raise UserError(
+            self.env._(
+                "Order %(order)s cannot be confirmed: deliveries to the customer are stopped, "
+                "whatever the credit check mode.\n%(reasons)s",
+                order=self.name,
+                reasons=message,
+            )
+        )
 
     def _ar_block_message(self, reasons_text):
         decision = self._ar_latest_decision()
@@ -445,6 +481,11 @@ class SaleOrder(models.Model):
         summary = partner._ar_exposure_summary(figures, customer, currency, amount)
         if not reasons:
             verdict, alert = self.env._("Within the credit policy: confirming is allowed."), "info"
+        elif any(code == credit_rules.DELIVERIES_STOPPED for code, _details in reasons):
+            verdict, alert = (
+                self.env._("Confirming will be refused, whatever the credit check mode:"),
+                "danger",
+            )
         elif mode == "warn":
             verdict, alert = self.env._("Confirming will record a credit warning:"), "warning"
         elif self._ar_release_covers(reasons, amount):

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, Form, tagged
 
@@ -256,6 +257,33 @@ class TestInsolvencyCase(ArCreditHttpCommon):
         self.assertEqual(
             customer.action_view_insolvency_cases()["domain"], [("partner_id", "=", customer.id)]
         )
+
+    def test_stop_refuses_orders_in_warn_and_off_modes(self):
+        """The stop is not a credit risk a mode lets through: warn and off refuse the order too."""
+        customer = self._customer()
+        self._case(customer).action_open()
+        for mode in ("warn", "off"):
+            self.company.ar_credit_check_mode = mode
+            order = self._order(customer, 100, user=self.rep)
+            message = self._confirm_refused(order)
+            self.assertIn("deliveries to the customer are stopped", message, mode)
+            self.assertIn("INS/", message, mode)
+            self.assertEqual(order.credit_check_state, "blocked", mode)
+            api = self.env["ar.credit.api"].with_user(self.credit_manager)
+            self.assertFalse(api.check_credit(customer.id, 100)["allowed"], mode)
+            # a plain write of the state is the same confirmation
+            with self.assertRaises(UserError):
+                order.with_user(self.rep).write({"state": "sale"})
+            self._end_refused_request()
+        self.company.ar_credit_check_mode = "off"
+        with self.assertRaises(UserError):
+            self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "state": "sale",
+                    "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 10})],
+                }
+            )
 
     def test_orders_of_other_customers_unaffected(self):
         customer, other_customer = self._customer(), self._customer(name="Healthy")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..const import GROUP_DUNNING_USER
 
@@ -22,7 +23,7 @@ class AccountMove(models.Model):
         "ar.dispute",
         string="Open Dispute",
         compute="_compute_dispute_id",
-        help="While a dispute is open the invoice leaves the dunning.",
+        help="While a dispute is open its amount leaves the dunning; the rest of the invoice is dunned.",
     )
     collection_log_ids = fields.One2many("ar.collection.log", "move_id")
     collection_log_count = fields.Integer(compute="_compute_collection_log_count")
@@ -61,6 +62,30 @@ class AccountMove(models.Model):
     def _compute_collection_log_count(self):
         for move in self:
             move.collection_log_count = len(move.collection_log_ids)
+
+    @api.model
+    def _ar_disputed_amount_sql(self):
+        """Add the open disputes (``ar.dispute``): their amounts, in invoice currency, at the invoice's rate.
+
+        The invoice's own rate (company-currency total over total) converts
+        them, as its journal items were converted, so that a dispute of the
+        whole invoice covers its residual exactly. Resolved and rejected
+        disputes no longer count: the invoice is dunned and insured again.
+        """
+        return SQL(
+            """(%(super)s)
+               UNION ALL
+              (SELECT d.move_id,
+                      ROUND(SUM(d.amount) * ABS(m.amount_total_signed) / m.amount_total / cur.rounding)
+                      * cur.rounding
+                 FROM ar_dispute d
+                 JOIN account_move m ON m.id = d.move_id
+                 JOIN res_company c ON c.id = m.company_id
+                 JOIN res_currency cur ON cur.id = c.currency_id
+                WHERE d.state = 'open' AND m.amount_total <> 0
+             GROUP BY d.move_id, m.amount_total_signed, m.amount_total, cur.rounding)""",
+            super=super()._ar_disputed_amount_sql(),
+        )
 
     def action_ar_open_dispute(self):
         """Open the invoice's open dispute, or a new one."""

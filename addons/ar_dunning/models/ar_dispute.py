@@ -5,7 +5,11 @@ from ..const import GROUP_DUNNING_USER
 
 
 class ArDispute(models.Model):
-    """A customer's dispute of an invoice; while open, the invoice leaves the dunning."""
+    """A customer's dispute of (part of) an invoice; while open, its amount leaves the dunning.
+
+    Other addons read the disputed amounts through ``account.move._ar_disputed_amount_sql``
+    (see ``models/account_move.py``), never this model.
+    """
 
     _name = "ar.dispute"
     _description = "Invoice Dispute"
@@ -96,5 +100,5 @@ class ArDispute(models.Model):
         self._ar_decide(("open",), {"state": "rejected", "date_closed": self.env.company._ar_today()})
 
     def action_reopen(self):
-        """Open the dispute again: the invoice leaves the dunning."""
+        """Open the dispute again: its amount leaves the dunning."""
         self._ar_decide(("resolved", "rejected"), {"state": "open", "date_closed": False})

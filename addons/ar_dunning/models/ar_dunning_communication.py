@@ -12,6 +12,7 @@ from odoo.tools.pdf import merge_pdf
 from odoo.addons.ar_credit_control.tools import receivables
 
 from ..const import COMMUNICATION_PENDING_STATES
+from ..tools.dispute_sql import dunned_items_sql
 from ..tools.dunning_rules import fee_amount
 
 _logger = logging.getLogger(__name__)
@@ -184,13 +185,19 @@ class ArDunningCommunication(models.Model):
         ``tools/receivables``), read as they stand now (one paid since the run
         is left out). Columns: ``move_id, name, invoice_date, due_date, days,
         currency_id, amount_total, amount_residual`` (the instalment in its
-        currency) and ``amount_company`` (open, company currency).
+        currency) and ``amount_company`` (company currency): the amount dunned,
+        the open amount less the part under an open dispute (in the
+        instalment's currency, in proportion of its open amount).
         """
         self.ensure_one()
         rows = []
-        for line, days in self._ar_letter_items():
-            if line.move_id.state != "posted" or line.company_currency_id.is_zero(line.amount_residual):
+        for line, days, amount in self._ar_letter_items():
+            if line.move_id.state != "posted" or line.company_currency_id.is_zero(amount):
                 continue
+            residual = line.amount_residual_currency
+            partly = line.company_currency_id.compare_amounts(amount, line.amount_residual)
+            if partly and line.amount_residual:
+                residual = line.currency_id.round(residual * amount / line.amount_residual)
             rows.append(
                 {
                     "move_id": line.move_id.id,
@@ -200,8 +207,8 @@ class ArDunningCommunication(models.Model):
                     "days": days,
                     "currency_id": line.currency_id.id,
                     "amount_total": line.amount_currency,
-                    "amount_residual": line.amount_residual_currency,
-                    "amount_company": line.amount_residual,
+                    "amount_residual": residual,
+                    "amount_company": amount,
                 }
             )
         return rows
@@ -391,15 +398,22 @@ class ArDunningCommunication(models.Model):
 
     @api.model
     def _open_items(self, company, date, moves):
-        """``{journal item id: open amount}`` of the items owed on ``moves`` (``receivables``)."""
+        """``{journal item id: amount dunned}`` of the items owed on ``moves`` (``receivables``).
+
+        The amount dunned is the item's residual less its share of the invoice's open disputes
+        (``tools/dispute_sql.py``); an item the disputes cover entirely is left out.
+        """
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT items.line_id, items.residual FROM (%s) items WHERE items.residual > 0",
-                receivables.open_items_sql(company.id, date, as_of=False, move_ids=moves.ids),
+                "SELECT items.line_id, items.dunned FROM (%s) items WHERE items.dunned > 0",
+                dunned_items_sql(
+                    receivables.open_items_sql(company.id, date, as_of=False, move_ids=moves.ids),
+                    self.env["account.move"]._ar_disputed_amount_sql(),
+                ),
             )
         )
-        return {line_id: float(residual) for line_id, residual in self.env.cr.fetchall()}
+        return {line_id: float(dunned) for line_id, dunned in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------
     # Review actions
@@ -827,7 +841,14 @@ class ArDunningCommunication(models.Model):
         return {int(line_id): level_id for line_id, level_id in self.item_levels.items() if level_id}
 
     def _ar_letter_items(self):
-        """The items (instalments) the reminder lists, oldest first: ``[(journal item, days past due)]``."""
+        """The items (instalments) the reminder lists, oldest first: ``[(journal item, days, amount)]``.
+
+        ``days``: days past due on the communication's date.
+
+        ``amount``: what is dunned on the item now, company currency: its residual less its
+        share of the invoice's open disputes (0 once paid or disputed entirely): a letter
+        never asks for the part the customer disputes.
+        """
         self.ensure_one()
         if self.item_levels:
             line_ids = [int(line_id) for line_id in self.item_levels]
@@ -839,7 +860,12 @@ class ArDunningCommunication(models.Model):
             .browse(line_ids)
             .sorted(lambda line: (line.date_maturity or line.date, line.id))
         )
+        dunned = self._open_items(self.company_id, self.date, lines.move_id) if lines else {}
         return [
-            (line, receivables.days_past_due(receivables.due_date(line.date_maturity, line.date), self.date))
+            (
+                line,
+                receivables.days_past_due(receivables.due_date(line.date_maturity, line.date), self.date),
+                dunned.get(line.id, 0.0),
+            )
             for line in lines
         ]

@@ -13,17 +13,18 @@ from odoo.addons.ar_credit_control.tools.access import check_rights
 
 from ..const import COMMUNICATION_PENDING_STATES, GROUP_DUNNING_MANAGER
 from ..tools import dunning_rules
+from ..tools.dispute_sql import dunned_items_sql
 
 _logger = logging.getLogger(__name__)
 #: first key of the session advisory lock held while a run is prepared (second key: the run id)
 PREPARE_LOCK_KEY = 0x41525052
 
-#: Invoices out of the dunning on a date: open dispute, open promise to pay not yet due, active plan,
-#: customer under an open insolvency case. Each pauses the dunning only in its own company, the
-#: invoice's (a promise or plan of another company never holds an invoice, even one linked by error).
+#: Invoices out of the dunning on a date: open promise to pay not yet due, active plan, customer
+#: under an open insolvency case. Each pauses the dunning only in its own company, the invoice's (a
+#: promise or plan of another company never holds an invoice, even one linked by error). A dispute
+#: holds only the part it disputes (see ``tools/dispute_sql.py``), not the whole invoice.
 HELD_SQL = """
-    EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open')
-    OR EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
+    EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
                  JOIN ar_payment_promise pp ON pp.id = r.promise_id
                 WHERE r.move_id = m.id AND pp.company_id = m.company_id
                   AND pp.state = 'open' AND pp.date >= %(date)s)
@@ -305,7 +306,8 @@ class ArDunningRun(models.Model):
 
         Alias ``items`` (see ``receivables.open_items_sql``) joined to its invoice ``m``, its journal
         item ``aml`` and the level the item has reached ``l``. The dunning reminds customers of invoices:
-        other entries are left to the collectors.
+        other entries are left to the collectors. ``items.dunned``: the item's residual less its share
+        of the invoice's open disputes (``dispute_sql.dunned_items_sql``), what the run duns.
         """
         return SQL(
             """
@@ -315,8 +317,11 @@ class ArDunningRun(models.Model):
          LEFT JOIN ar_dunning_level l ON l.id = aml.dunning_level_id
              WHERE items.residual > 0 AND m.move_type = 'out_invoice'
             """,
-            items=receivables.open_items_sql(
-                self.company_id.id, self.date, as_of=False, partner_ids=partner_ids
+            items=dunned_items_sql(
+                receivables.open_items_sql(
+                    self.company_id.id, self.date, as_of=False, partner_ids=partner_ids
+                ),
+                self.env["account.move"]._ar_disputed_amount_sql(),
             ),
         )
 
@@ -333,6 +338,7 @@ class ArDunningRun(models.Model):
                 SELECT DISTINCT items.partner_id
                 %(items)s
                    AND items.days >= %(min_days)s
+                   AND items.dunned > 0
                    AND NOT COALESCE(m.dunning_excluded, FALSE)
                    AND NOT (%(held)s)
               ORDER BY items.partner_id
@@ -386,13 +392,16 @@ class ArDunningRun(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _load_items(self, partner_ids):
-        """``{commercial partner id: [Item]}``: their open items (instalments), company currency."""
+        """``{commercial partner id: [Item]}``: their open items (instalments), company currency.
+
+        An item's amount is the part of it dunned: its residual less its share of the invoice's
+        open disputes; an item the disputes cover entirely is disputed (not dunned).
+        """
         self.env.cr.execute(
             SQL(
                 """
-                SELECT items.partner_id, items.line_id, items.date_maturity, items.residual, l.days,
-                       COALESCE(m.dunning_excluded, FALSE),
-                       EXISTS (SELECT 1 FROM ar_dispute d WHERE d.move_id = m.id AND d.state = 'open'),
+                SELECT items.partner_id, items.line_id, items.date_maturity, items.dunned, l.days,
+                       COALESCE(m.dunning_excluded, FALSE), items.dunned <= 0,
                        %(held)s, items.move_id
                 %(items)s
               ORDER BY items.date_maturity, items.line_id
@@ -404,9 +413,7 @@ class ArDunningRun(models.Model):
         items = {}
         for pid, line_id, due, amount, days, excluded, disputed, held, move_id in self.env.cr.fetchall():
             items.setdefault(pid, []).append(
-                dunning_rules.Item(
-                    line_id, due, float(amount), days, excluded, disputed, held and not disputed, move_id
-                )
+                dunning_rules.Item(line_id, due, float(amount), days, excluded, disputed, held, move_id)
             )
         return items
 

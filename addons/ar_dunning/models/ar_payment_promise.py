@@ -194,8 +194,15 @@ class ArPaymentPromise(models.Model):
                 promise._escalate(today_)
 
     def _escalate(self, today):
-        """A broken promise: the customer gets the next dunning level for the promised invoices."""
+        """A broken promise: the customer gets the next dunning level for the promised invoices.
+
+        Only for the invoices with an undisputed rest: one disputed entirely leaves the dunning.
+        """
         self.ensure_one()
-        moves = self.move_ids.filtered(lambda m: m.amount_residual > 0 and not m.dispute_id)
+        disputed = self.env["account.move"]._ar_disputed_amounts(self.move_ids.ids)
+        moves = self.move_ids.filtered(
+            lambda m: m.company_currency_id.compare_amounts(m.amount_residual_signed, disputed.get(m.id, 0.0))
+            > 0
+        )
         if moves:
             self.env["ar.dunning.communication"]._escalate(self.partner_id, self.company_id, moves, today)

@@ -362,7 +362,7 @@ class TestInstalmentDunning(ReceivablesLedgerCommon):
             .decode()
         )
         self.assertEqual(
-            [(line, days) for line, days in comm._ar_letter_items()], [(first, 45), (second, 15)]
+            [(line, days) for line, days, _amount in comm._ar_letter_items()], [(first, 45), (second, 15)]
         )
         self.assertIn(">45<", html.replace(" ", ""), "the letter shows the first instalment 45 days overdue")
 

@@ -14,8 +14,10 @@ Rules:
 - the customer reaches a level when the open amount of the items at that
   level or higher is at least ``level.min_amount`` and the previous reminder
   is at least ``level.min_days_since_previous`` days old;
-- excluded and disputed items, and items under an open promise to pay or an
-  active payment plan (paused), are left out;
+- excluded items, items disputed entirely, and items under an open promise to
+  pay or an active payment plan (paused), are left out; an item partly
+  disputed counts for its undisputed rest (its ``amount``, see
+  ``tools/dispute_sql.py``);
 - a communication is due only when some item climbs to a level it did not
   have yet; the highest such level satisfying the rules is chosen;
 - the communication lists every item that reaches a level (its amount due is

@@ -11,8 +11,6 @@ from ..tools.insurance_rules import allocate_cover, insured_amount, net_open_amo
 
 #: Buyers computed per query.
 BUYER_BATCH = 500
-#: States of ``ar.dispute`` (ar_dunning) whose amount is no longer disputed.
-CLOSED_DISPUTE_STATES = ("resolved", "closed", "cancelled", "cancel", "rejected", "done")
 
 
 class ArInsuranceReceivable(models.Model):
@@ -169,25 +167,12 @@ class ArInsuranceReceivable(models.Model):
     def _get_disputed_amounts(self, move_ids):
         """Invoice id -> amount of its open disputes, in company currency.
 
-        Uses ``ar.dispute`` of ar_dunning when it is installed (invoice in
-        ``move_id`` or ``invoice_id``, amount in the invoice currency in
-        ``amount``); nothing is disputed without it.
+        Read through ``account.move._ar_disputed_amounts``, the hook of
+        ar_credit_control that the addon recording disputes (ar_dunning)
+        overrides: insurance neither knows which addon that is nor reads its
+        tables, and only the disputed part leaves the cover.
         """
-        if "ar.dispute" not in self.env or not move_ids:
-            return {}
-        disputes = self.env["ar.dispute"].sudo()
-        move_field = next((name for name in ("move_id", "invoice_id") if name in disputes._fields), None)
-        if not move_field or "amount" not in disputes._fields:
-            return {}
-        domain = [(move_field, "in", list(move_ids))]
-        if "state" in disputes._fields:
-            domain.append(("state", "not in", CLOSED_DISPUTE_STATES))
-        result = defaultdict(float)
-        for dispute in disputes.search(domain):
-            move = dispute[move_field]
-            rate = abs(move.amount_total_signed / move.amount_total) if move.amount_total else 1.0
-            result[move.id] += dispute.amount * rate
-        return result
+        return self.env["account.move"].sudo()._ar_disputed_amounts(move_ids)
 
     @api.model
     def _lines_for_buyers(self, policy, partner_ids, today):
@@ -201,7 +186,9 @@ class ArInsuranceReceivable(models.Model):
         converter = self._converter(policy)
         by_buyer = defaultdict(list)
         for doc in documents:
-            doc["disputed"] = converter(disputed.get(doc["id"], 0.0), doc["invoice_date"])
+            # never more than the invoice still owes: a dispute of a paid part uninsures nothing else
+            part = max(0.0, min(disputed.get(doc["id"], 0.0), float(doc["residual"])))
+            doc["disputed"] = converter(part, doc["invoice_date"])
             doc["open"] = converter(float(doc["residual"]), doc["invoice_date"]) - doc["disputed"]
             doc["overdue"] = converter(float(doc["overdue"]), doc["invoice_date"])
             by_buyer[doc["partner_id"]].append(doc)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from odoo.addons.ar_credit_control.tools import receivables
 
@@ -153,6 +154,25 @@ class ResPartner(models.Model):
             )
         )
         return dict(self.env.cr.fetchall())
+
+    def _ar_delivery_stops(self):
+        """Add the insurer's stop: its stop-delivery date for the buyer has come (company's date).
+
+        Past that date the insurer no longer covers new deliveries to the
+        buyer (the oldest unpaid invoice is beyond the maximum extension
+        period), so orders are refused as for an insolvency stop.
+        """
+        stops = super()._ar_delivery_stops()
+        partner = self.commercial_partner_id
+        stop_date = partner.insurance_stop_delivery_date
+        if stop_date and stop_date <= self.env.company._ar_today():
+            stops.append(
+                self.env._(
+                    "the insurer's stop-delivery date %(date)s has passed",
+                    date=format_date(self.env, stop_date),
+                )
+            )
+        return stops
 
     def action_view_insurance_limits(self):
         """The buyer limits of the customer's commercial entity."""

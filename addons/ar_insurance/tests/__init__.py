@@ -10,3 +10,4 @@ from . import test_dashboard
 from . import test_insolvency
 from . import test_server_fields
 from . import test_currency_precision
+from . import test_stop_delivery
