@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 from werkzeug.exceptions import Forbidden
 
@@ -80,6 +82,15 @@ class ArStatementPortal(CustomerPortal):
                 "balance": statement._balance(customer, today),
                 "items": items,
                 "moves": {move.id: move for move in moves},
+                # the open disputes of the listed invoices: the page marks them instead of offering
+                # a second dispute (its amount already left the dunning)
+                "disputes": {
+                    dispute.move_id.id: dispute
+                    for dispute in request.env["ar.dispute"]
+                    .sudo()
+                    .search([("move_id", "in", moves.ids), ("state", "=", "open")], order="id")
+                },
+                "promise_max_date": today + timedelta(days=request.env.company.ar_promise_max_days or 0),
                 "aging": statement._aging(customer, today, items=items),
                 "message": message,
                 "ar_error": error,
@@ -188,7 +199,7 @@ class ArStatementPortal(CustomerPortal):
         vals = {
             "move_id": move.id,
             "reason": (reason or "").strip() or request.env._("Disputed on the customer portal"),
-            "owner_id": (move.invoice_user_id or request.env.ref("base.user_root")).id,
+            "owner_id": request.env["ar.dispute"].sudo()._ar_responsible_for(move).id,
         }
         try:
             amount = self._ar_amount(amount, move.currency_id)
@@ -200,6 +211,7 @@ class ArStatementPortal(CustomerPortal):
         dispute.message_post(
             body=request.env._("Dispute raised by %(user)s on the portal.", user=request.env.user.name)
         )
+        dispute._ar_customer_raised()
         return request.redirect("/my/statement?message=disputed")
 
     @route("/my/statement/promise", type="http", auth="user", methods=["POST"], website=True)

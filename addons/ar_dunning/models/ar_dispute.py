@@ -82,6 +82,37 @@ class ArDispute(models.Model):
                 vals["amount"] = self.env["account.move"].browse(vals["move_id"]).amount_residual
         return super().create(vals_list)
 
+    @api.model
+    def _ar_responsible_for(self, move):
+        """Who follows a customer's dispute of ``move``: the customer's collector in the invoice's
+        company, else the invoice's salesperson, else the company's credit review assignee."""
+        partner = move.commercial_partner_id.with_company(move.company_id)
+        return (
+            partner.ar_collector_id
+            or move.invoice_user_id
+            or move.company_id._ar_credit_review_assignee()
+            or self.env.ref("base.user_root")
+        )
+
+    def _ar_customer_raised(self):
+        """A customer raised the disputes (portal): each owner gets a to-do to answer it.
+
+        Without it the dispute would wait in a list nobody opens, while its amount already left
+        the dunning: the customer expects an answer, the company its money.
+        """
+        for dispute in self:
+            dispute.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=dispute.owner_id.id,
+                date_deadline=dispute.company_id._ar_today(),
+                summary=self.env._(
+                    "%(customer)s disputes %(invoice)s",
+                    customer=dispute.partner_id.display_name,
+                    invoice=dispute.move_id.name,
+                ),
+                note=dispute.reason,
+            )
+
     def _ar_decide(self, from_states, vals):
         """Move the disputes to ``vals`` (a collector's decision, from ``from_states`` only)."""
         message = self.env._("Only the collections team can resolve, reject or reopen disputes.")

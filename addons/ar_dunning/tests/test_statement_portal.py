@@ -106,6 +106,44 @@ class TestStatementPortal(ArCreditHttpCommon):
         promise = self.env["ar.payment.promise"].search([("partner_id", "=", self.customer_a.id)])
         self.assertEqual((promise.amount, promise.move_ids), (300, self.invoice_a))
 
+    def test_portal_dispute_reaches_its_owner_and_marks_the_invoice(self):
+        """The customer's collector (else the invoice's salesperson) owns the dispute and gets a to-do;
+        the statement shows the invoice as disputed instead of offering a second dispute."""
+        collector = new_test_user(
+            self.env, login="ar_portal_collector", groups="base.group_user,ar_dunning.group_ar_dunning_user"
+        )
+        self.customer_a.with_company(self.company).ar_collector_id = collector
+        rep = new_test_user(self.env, login="ar_portal_rep", groups="base.group_user")
+        invoice_2 = self._invoice(self.customer_a, 300)
+        invoice_b2 = self._invoice(self.customer_b, 200)
+        invoice_b2.invoice_user_id = rep
+        self.authenticate(self.user_a.login, self.user_a.login)
+        page = self.url_open("/my/statement").text
+        self.assertEqual(page.count("o_ar_dispute_form"), 2)  # both invoices can be disputed
+        self.assertIn('max="500.0"', page)  # the client refuses more than the open amount
+        response = self.url_open(
+            f"/my/statement/dispute/{self.invoice_a.id}",
+            data={"reason": "Goods damaged", "amount": "120", "csrf_token": self._csrf()},
+        )
+        self.assertEqual(response.status_code, 200)
+        dispute = self._disputes(self.invoice_a)
+        self.assertEqual(dispute.owner_id, collector)
+        activity = dispute.activity_ids
+        self.assertEqual((len(activity), activity.user_id), (1, collector))
+        self.assertIn(self.invoice_a.name, activity.summary)
+        page = self.url_open("/my/statement").text
+        self.assertEqual(page.count("o_ar_disputed_badge"), 1)
+        self.assertEqual(page.count("o_ar_dispute_form"), 1)  # only invoice_2 is still open to dispute
+        self.assertIn(invoice_2.name, page)
+        # a customer without a collector: the invoice's salesperson follows it
+        self.authenticate(self.user_b.login, self.user_b.login)
+        self.url_open(
+            f"/my/statement/dispute/{invoice_b2.id}",
+            data={"reason": "Never ordered", "csrf_token": self._csrf()},
+        )
+        dispute_b = self._disputes(invoice_b2)
+        self.assertEqual((dispute_b.owner_id, dispute_b.activity_ids.user_id), (rep, rep))
+
     def test_dunning_letters_page(self):
         self.authenticate(self.user_a.login, self.user_a.login)
         response = self.url_open("/my/dunning")
