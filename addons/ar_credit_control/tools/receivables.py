@@ -153,6 +153,20 @@ def open_items_sql(company_id, date, as_of=True, partner_ids=None, move_ids=None
     )
 
 
+def net_balance_sql(company_id, date, partner_ids=None):
+    """Each commercial partner's net open balance on the ledger as it stands: all its open items
+    summed, open credit notes and unapplied payments (negative residuals) included.
+
+    Columns ``partner_id, balance`` (company currency). A customer whose balance is not
+    positive owes nothing on balance: reminding it of an overdue invoice its own credit
+    already covers chases money it does not owe.
+    """
+    return SQL(
+        "SELECT net.partner_id, SUM(net.residual) AS balance FROM (%s) net GROUP BY net.partner_id",
+        open_items_sql(company_id, date, as_of=False, partner_ids=partner_ids),
+    )
+
+
 def overdue_sql(alias="items"):
     """Condition on a row of :func:`open_items_sql`: overdue (see :func:`is_overdue`)."""
     return SQL("(%(a)s.residual > 0 AND %(a)s.days > 0)", a=SQL.identifier(alias))

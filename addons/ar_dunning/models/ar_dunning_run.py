@@ -326,7 +326,8 @@ class ArDunningRun(models.Model):
         )
 
     def _select_customers(self):
-        """Commercial partners with an open item (instalment) old enough for a level, in one query."""
+        """Commercial partners with an open item (instalment) old enough for a level and a positive
+        net balance (a customer whose open credits cover what it owes is never chased), in one query."""
         min_days = self._min_level_days()
         if min_days is None:
             return []
@@ -341,11 +342,13 @@ class ArDunningRun(models.Model):
                    AND items.dunned > 0
                    AND NOT COALESCE(m.dunning_excluded, FALSE)
                    AND NOT (%(held)s)
+                   AND items.partner_id IN (SELECT nb.partner_id FROM (%(net)s) nb WHERE nb.balance > 0)
               ORDER BY items.partner_id
                 """,
                 items=self._open_items_sql(partner_ids),
                 min_days=min_days,
                 held=self._held_sql(),
+                net=receivables.net_balance_sql(self.company_id.id, self.date, partner_ids),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

@@ -137,6 +137,26 @@ class TestDunningRun(ArDunningCommon):
         self._run(date=self.today + timedelta(days=1))
         self.assertFalse(self._comms(only_disputed))
 
+    def test_customer_owing_nothing_on_balance_is_not_chased(self):
+        """Open credit notes and unapplied payments are netted: a customer whose credits cover its
+        overdue invoices owes nothing on balance and gets no reminder; one that still owes does."""
+        covered = self._debtor(name="Covered by a credit note")
+        self._invoice(covered, 500, days_overdue=20)
+        self._invoice(covered, 500, days_overdue=-5, move_type="out_refund")
+        paid_ahead = self._debtor(name="Unapplied payment")
+        self._invoice(paid_ahead, 300, days_overdue=20)
+        payment = self.env["account.payment"].create(
+            {"partner_id": paid_ahead.id, "amount": 400, "payment_type": "inbound", "partner_type": "customer"}
+        )
+        payment.action_post()
+        still_owes = self._debtor(name="Still owes")
+        owed = self._invoice(still_owes, 500, days_overdue=20)
+        self._invoice(still_owes, 200, days_overdue=-5, move_type="out_refund")
+        self._run()
+        self.assertFalse(self._comms(covered))
+        self.assertFalse(self._comms(paid_ahead))
+        self.assertEqual(self._comms(still_owes).move_ids, owed)
+
     def test_manual_level_waits_for_review(self):
         debtor = self._debtor()
         self._invoice(debtor, 1000, days_overdue=61)

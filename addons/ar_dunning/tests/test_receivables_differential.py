@@ -204,10 +204,13 @@ class ReceivablesLedgerCommon(ArDunningCommon):
 
     def _check_dunning(self, partners):
         """A first run: every item reaches the level of its own age, its invoice the highest of them."""
-        items = [item for item in self._reference_items(self.today).values() if item["residual"] > 0]
+        every = list(self._reference_items(self.today).values())
+        items = [item for item in every if item["residual"] > 0]
         self._run(date=self.today)
         for partner in partners:
             mine = [item for item in items if item["partner"] == partner.id]
+            if sum(item["residual"] for item in every if item["partner"] == partner.id) <= 0:
+                mine = []  # its open credits cover what it owes: owes nothing on balance
             reached = [(item, self._reference_level(item["days"])) for item in mine]
             reached = [(item, level) for item, level in reached if level]
             comm = self._comms(partner)
