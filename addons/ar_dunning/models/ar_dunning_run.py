@@ -19,19 +19,12 @@ _logger = logging.getLogger(__name__)
 #: first key of the session advisory lock held while a run is prepared (second key: the run id)
 PREPARE_LOCK_KEY = 0x41525052
 
-#: Invoices out of the dunning on a date: open promise to pay not yet due, active plan, customer
-#: under an open insolvency case. Each pauses the dunning only in its own company, the invoice's (a
-#: promise or plan of another company never holds an invoice, even one linked by error). A dispute
-#: holds only the part it disputes (see ``tools/dispute_sql.py``), not the whole invoice.
-HELD_SQL = """
-    EXISTS (SELECT 1 FROM ar_payment_promise_move_rel r
-                 JOIN ar_payment_promise pp ON pp.id = r.promise_id
-                WHERE r.move_id = m.id AND pp.company_id = m.company_id
-                  AND pp.state = 'open' AND pp.date >= %(date)s)
-    OR EXISTS (SELECT 1 FROM ar_payment_plan_move_rel r
-                 JOIN ar_payment_plan pl ON pl.id = r.plan_id
-                WHERE r.move_id = m.id AND pl.company_id = m.company_id AND pl.state = 'active')
-    OR EXISTS (SELECT 1 FROM ar_insolvency_case ic
+#: Customers out of the dunning on a date: under an open insolvency case of the invoice's company
+#: (the administrator collects, not the dunning). Invoices paused by a document (promise to pay,
+#: payment plan) are the ``ar.dunning.pause.mixin``'s; a dispute holds only the part it disputes
+#: (see ``tools/dispute_sql.py``), not the whole invoice.
+INSOLVENT_SQL = """
+    EXISTS (SELECT 1 FROM ar_insolvency_case ic
                 WHERE ic.partner_id = m.commercial_partner_id AND ic.company_id = m.company_id
                   AND ic.state = ANY(%(insolvent)s))
 """
@@ -298,8 +291,13 @@ class ArDunningRun(models.Model):
         return self.env.cr.fetchone()[0]
 
     def _held_sql(self):
-        """Condition on invoice ``m``: out of the dunning on the run date (see HELD_SQL)."""
-        return SQL(HELD_SQL, date=self.date, insolvent=list(INSOLVENCY_ACTIVE_STATES))
+        """Condition on invoice ``m``: out of the dunning on the run date, paused by a document
+        (every model of ``ar.dunning.pause.mixin``) or its customer insolvent (``INSOLVENT_SQL``)."""
+        return SQL(
+            "(%s OR %s)",
+            self.env["ar.dunning.pause.mixin"]._ar_all_pauses_sql("m", self.date),
+            SQL(INSOLVENT_SQL, insolvent=list(INSOLVENCY_ACTIVE_STATES)),
+        )
 
     def _open_items_sql(self, partner_ids=None):
         """Open items (instalments) of customer invoices owed on the run date, as ``receivables`` says.

@@ -7,7 +7,7 @@ class ArInsolvencyCase(models.Model):
     """Dunning stops for a customer under an open insolvency case.
 
     The dunning run leaves the customer's invoices out while the case is open
-    or its claim filed (see ``HELD_SQL`` in ar_dunning_run.py); opening the
+    or its claim filed (see ``INSOLVENT_SQL`` in ar_dunning_run.py); opening the
     case also cancels the reminders still waiting for review or sending.
     """
 

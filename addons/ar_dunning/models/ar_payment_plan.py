@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_amount
+from odoo.tools import SQL, float_compare, format_amount
 
 
 class ArPaymentPlan(models.Model):
@@ -15,7 +15,7 @@ class ArPaymentPlan(models.Model):
 
     _name = "ar.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.dunning.pause.mixin", "mail.thread", "ar.input.bounds.mixin"]
     _order = "start_date desc, id desc"
     _check_company_auto = True
     #: Decided by the plan's actions and the daily check (see ``ar.server.fields.mixin``).
@@ -61,6 +61,11 @@ class ArPaymentPlan(models.Model):
         tracking=True,
         readonly=True,
     )
+
+    @api.model
+    def _ar_pause_holds_sql(self, alias, date):
+        """An active plan holds its invoices while it is kept (a missed installment ends it)."""
+        return SQL("%s.state = 'active'", alias)
 
     @api.depends("installment_ids.amount")
     def _compute_amounts(self):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, format_amount, format_date
+from odoo.tools import SQL, float_compare, format_amount, format_date
 
 
 class ArPaymentPromise(models.Model):
@@ -16,7 +16,7 @@ class ArPaymentPromise(models.Model):
 
     _name = "ar.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["ar.server.fields.mixin", "mail.thread", "ar.input.bounds.mixin"]
+    _inherit = ["ar.server.fields.mixin", "ar.dunning.pause.mixin", "mail.thread", "ar.input.bounds.mixin"]
     _order = "date desc, id desc"
     #: Decided by the server (see ``ar.server.fields.mixin``): the recorder is the user who recorded it.
     _ar_server_fields = ("state", "residual_at_promise", "user_id")
@@ -64,6 +64,11 @@ class ArPaymentPromise(models.Model):
         "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
     )
     note = fields.Text()
+
+    @api.model
+    def _ar_pause_holds_sql(self, alias, date):
+        """An open promise holds its invoices until its date, included."""
+        return SQL("(%(p)s.state = 'open' AND %(p)s.date >= %(date)s)", p=alias, date=date)
 
     @api.depends("move_ids.amount_residual_signed", "residual_at_promise")
     def _compute_paid_amount(self):

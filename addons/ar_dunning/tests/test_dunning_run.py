@@ -146,7 +146,12 @@ class TestDunningRun(ArDunningCommon):
         paid_ahead = self._debtor(name="Unapplied payment")
         self._invoice(paid_ahead, 300, days_overdue=20)
         payment = self.env["account.payment"].create(
-            {"partner_id": paid_ahead.id, "amount": 400, "payment_type": "inbound", "partner_type": "customer"}
+            {
+                "partner_id": paid_ahead.id,
+                "amount": 400,
+                "payment_type": "inbound",
+                "partner_type": "customer",
+            },
         )
         payment.action_post()
         still_owes = self._debtor(name="Still owes")
