@@ -226,7 +226,7 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _ar_credit_reasons(self, company, customer, figures, order_amount, rounding=0.01):
+    def _ar_credit_reasons(self, company, customer, figures, order_amount, *, rounding):
         """Apply ``company``'s credit policy (see credit_rules.credit_reasons)."""
         return credit_rules.credit_reasons(
             company._ar_credit_policy(),

@@ -41,10 +41,11 @@ class TestInsolvencyRules(BaseCase):
             check_limit=False, check_overdue=False, check_hold=False, check_prepayment=False
         )
         stopped = CustomerCredit(deliveries_stopped=True, stop_reason="Liquidation")
-        reasons = credit_rules.credit_reasons(policy, stopped, CreditFigures(), 10.0, None)
+        reasons = credit_rules.credit_reasons(policy, stopped, CreditFigures(), 10.0, None, rounding=0.01)
         self.assertEqual(reasons, [(credit_rules.DELIVERIES_STOPPED, {"reason": "Liquidation"})])
         self.assertEqual(
-            credit_rules.credit_reasons(policy, CustomerCredit(), CreditFigures(), 10.0, None), []
+            credit_rules.credit_reasons(policy, CustomerCredit(), CreditFigures(), 10.0, None, rounding=0.01),
+            [],
         )
 
 

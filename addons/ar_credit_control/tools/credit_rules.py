@@ -101,8 +101,11 @@ def usage_percent(exposure, limit):
     return exposure / limit * 100.0 if limit > 0 else 0.0
 
 
-def credit_reasons(policy, customer, figures, order_amount, today, rounding=0.01):
+def credit_reasons(policy, customer, figures, order_amount, today, *, rounding):
     """Return the reasons an order of ``order_amount`` breaks the credit policy.
+
+    ``rounding``: the company currency's rounding (no default: a limit is passed by more
+    than half its smallest unit, which is 1 in JPY and 0.001 in KWD, never a fixed cent).
 
     Each reason is ``(code, details)``; an empty list means the order passes.
     A limit of 0 means "no limit" unless ``policy.zero_limit_blocks``, in which

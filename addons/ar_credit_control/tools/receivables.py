@@ -93,6 +93,22 @@ def open_item_sql(alias="aml", receivable_ids=None):
     )
 
 
+def not_zero_sql(amount, company_id):
+    """Condition: ``amount`` (company currency) is not zero at the company currency's rounding.
+
+    An amount rebuilt by summing (a residual as of a date, a balance) carries float noise; it is
+    zero when it rounds to zero in the currency, as ``currency.is_zero`` says (half a unit of
+    1 in JPY, of 0.001 in KWD), never at a fixed number of decimals.
+    """
+    return SQL(
+        """ABS(%(amount)s) >= (SELECT cur.rounding / 2 FROM res_company co
+                                JOIN res_currency cur ON cur.id = co.currency_id
+                               WHERE co.id = %(company)s)""",
+        amount=amount,
+        company=company_id,
+    )
+
+
 def open_items_sql(company_id, date, as_of=True, partner_ids=None, move_ids=None):
     """The open receivable items of ``company_id``, one row per item (instalment).
 
@@ -130,7 +146,7 @@ def open_items_sql(company_id, date, as_of=True, partner_ids=None, move_ids=None
             company=company_id,
         )
         residual = SQL("(aml.balance - COALESCE(settled.amount, 0))")
-        filters += [SQL("aml.date <= %s", date), SQL("round(%s, 6) <> 0", residual)]
+        filters += [SQL("aml.date <= %s", date), not_zero_sql(residual, company_id)]
     else:
         settled = SQL()
         residual = SQL("aml.amount_residual")

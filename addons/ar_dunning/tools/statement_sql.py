@@ -2,6 +2,8 @@
 
 from odoo.tools import SQL
 
+from odoo.addons.ar_credit_control.tools import receivables
+
 #: Receivable items of a company's commercial customer, posted, in company currency.
 _RECEIVABLE_FROM = """
           FROM account_move_line aml
@@ -46,10 +48,11 @@ def movements_sql(company_id, partner_id, date_from, date_to):
                AND COALESCE(p.commercial_partner_id, p.id) = %(partner)s
                AND aml.date BETWEEN %(date_from)s AND %(date_to)s
           GROUP BY m.id
-            HAVING round(SUM(aml.balance), 6) <> 0
+            HAVING %(not_zero)s
           ) moves
       ORDER BY moves.date, moves.move_id
         """,
+        not_zero=receivables.not_zero_sql(SQL("SUM(aml.balance)"), company_id),
         company=company_id,
         partner=partner_id,
         date_from=date_from,
