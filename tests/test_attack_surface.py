@@ -931,6 +931,10 @@ class Attempts:
             return "ok", f"written; the record is gone for the administrator ({error.name})"
         if _same(desc, before[name], after[name]):
             return "refused", "accepted but nothing changed"
+        if desc["type"] in ("char", "text", "html") and "surf" not in str(after[name] or ""):
+            # changed, but not to what this role wrote (texts end with " surface <role>", maybe cut
+            # to the field's size): another role's action changed it meanwhile
+            return "refused", f"accepted; changed by something else: {after[name]!r}"[:200]
         self._restore(model, record, name, desc, before[name])
         return "ok", f"{before[name]!r} -> {after[name]!r}"[:200]
 
