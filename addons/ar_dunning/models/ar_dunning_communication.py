@@ -1,5 +1,6 @@
 import base64
 import logging
+import re
 
 from markupsafe import Markup
 
@@ -13,6 +14,11 @@ from odoo.addons.ar_credit_control.tools import receivables
 
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dunning_rules import fee_amount
+
+try:
+    import phonenumbers
+except ImportError:  # Odoo runs without it, and then checks no number at all
+    phonenumbers = None
 
 _logger = logging.getLogger(__name__)
 
@@ -677,7 +683,7 @@ class ArDunningCommunication(models.Model):
         customer = self.partner_id.commercial_partner_id.display_name
         if not raw:
             return self.env._("No mobile number for customer %(customer)s: SMS not sent.", customer=customer)
-        number = partner._phone_format(number=raw)
+        number = self._ar_sms_number(partner, raw)
         if not number:
             return self.env._(
                 "No valid mobile number for customer %(customer)s (%(number)s): SMS not sent.",
@@ -693,6 +699,26 @@ class ArDunningCommunication(models.Model):
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
         self.sudo().write({"sms_id": sms.id, "sms_number": number})
         return None
+
+    def _ar_sms_number(self, partner, raw):
+        """``raw`` as the E.164 number the SMS goes to, or ``False`` when it is no valid number.
+
+        Odoo's own check and format (``_phone_format``, as the sms module does, with the
+        partner's country, else the company's); without the ``phonenumbers`` library,
+        which Odoo then skips, the number must at least look like one (7 to 15 digits)
+        and gets the country's calling code.
+        """
+        if phonenumbers:
+            return partner._phone_format(number=raw)
+        digits = re.sub(r"[\s().\-/]", "", raw)
+        if not re.fullmatch(r"\+?\d{7,15}", digits):
+            return False
+        if digits.startswith("+"):
+            return digits
+        if digits.startswith("00"):
+            return f"+{digits[2:]}"
+        country = partner.country_id or self.company_id.country_id or self.env.company.country_id
+        return f"+{country.phone_code}{digits.lstrip('0')}" if country.phone_code else False
 
     def _invoice_attachments(self):
         """The invoices as one PDF attachment: each invoice printed on its own, then merged.

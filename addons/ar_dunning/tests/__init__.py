@@ -21,3 +21,4 @@ from . import test_currency_precision
 from . import test_receivables_differential
 from . import test_balance_confirmation
 from . import test_reminder_email
+from . import test_reminder_sms
