@@ -548,7 +548,9 @@ class ArDunningCommunication(models.Model):
         return not (
             level.send_sms
             or level.send_letter
-            or level.set_credit_hold or level.fee_type != "none" or level.server_action_id
+            or level.set_credit_hold
+            or level.fee_type != "none"
+            or level.server_action_id
         )
 
     def _queue_emails(self):

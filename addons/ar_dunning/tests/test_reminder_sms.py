@@ -48,7 +48,9 @@ class TestReminderSms(ArDunningCommon):
         sms = self._sms(self.debtor)
         self.assertEqual(len(sms), 1)
         self.assertIn(f"{self.company.name}：温馨提醒，您有2张发票已逾期", sms.body)
-        amount = formatLang(self.env["res.partner"].with_context(lang="zh_CN").env, 1400, currency_obj=self.currency)
+        amount = formatLang(
+            self.env["res.partner"].with_context(lang="zh_CN").env, 1400, currency_obj=self.currency
+        )
         self.assertIn(f"共计{amount}", sms.body)
         self.assertNotIn("friendly reminder", sms.body)
 
