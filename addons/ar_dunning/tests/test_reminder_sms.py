@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools.misc import formatLang
 
@@ -92,3 +93,9 @@ class TestReminderSms(ArDunningCommon):
             comm._execute()  # a worker executing the communication again
         self.assertEqual(len(self._comms(self.debtor)), 1)
         self.assertEqual(len(self._sms(self.debtor)), 1)
+
+    def test_sms_level_needs_its_template(self):
+        with self.assertRaises(ValidationError):
+            self.level_30.send_sms = True
+        self.level_30.write({"send_sms": True, "sms_template_id": self.sms_template.id})
+        self.assertEqual(self.level_30.sms_template_id, self.sms_template)
