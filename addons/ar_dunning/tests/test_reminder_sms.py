@@ -99,3 +99,17 @@ class TestReminderSms(ArDunningCommon):
             self.level_30.send_sms = True
         self.level_30.write({"send_sms": True, "sms_template_id": self.sms_template.id})
         self.assertEqual(self.level_30.sms_template_id, self.sms_template)
+
+    def test_collector_reviews_and_sends_the_sms(self):
+        """A collector (no SMS or template rights) sees the SMS in the preview and executes it."""
+        self.level_7.auto_execute = False
+        self.debtor.with_company(self.company).ar_collector_id = self.collector
+        self._run()
+        comm = self._comms(self.debtor).with_user(self.collector)
+        self.assertEqual(comm.state, "to_send")
+        self.assertFalse(self._sms(self.debtor), "nothing queued before the review")
+        preview = comm.sms_preview
+        self.assertIn("2 invoice(s) overdue", preview)
+        comm.action_execute()
+        sms = self._sms(self.debtor)
+        self.assertEqual((comm.state, len(sms), sms.body), ("sent", 1, preview))
