@@ -9,7 +9,7 @@ from translatable_terms import addon_terms, po_translations
 
 DESIGN_DEPENDS = {
     "ar_credit_control": {"sale_management", "account", "mail"},
-    "ar_dunning": {"ar_credit_control", "mail", "portal", "base_automation", "account_payment"},
+    "ar_dunning": {"ar_credit_control", "mail", "portal", "base_automation", "account_payment", "sms"},
     "ar_insurance": {"ar_credit_control"},
 }
 

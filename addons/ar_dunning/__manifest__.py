@@ -6,11 +6,12 @@
     "author": "AR Credit Suite",
     "website": "https://github.com/ar-credit-suite/ar-credit-suite",
     "license": "LGPL-3",
-    "depends": ["ar_credit_control", "mail", "portal", "base_automation", "account_payment"],
+    "depends": ["ar_credit_control", "mail", "portal", "base_automation", "account_payment", "sms"],
     "data": [
         "security/ar_dunning_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/ir_cron_data.xml",
         "report/ar_dunning_letter_report.xml",
         "views/ar_dunning_policy_views.xml",

@@ -1,5 +1,6 @@
 import base64
 import logging
+import re
 
 from markupsafe import Markup
 
@@ -14,6 +15,11 @@ from odoo.addons.ar_credit_control.tools import receivables
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dispute_sql import dunned_items_sql
 from ..tools.dunning_rules import fee_amount
+
+try:
+    import phonenumbers
+except ImportError:  # Odoo runs without it, and then checks no number at all
+    phonenumbers = None
 
 _logger = logging.getLogger(__name__)
 
@@ -52,6 +58,8 @@ class ArDunningCommunication(models.Model):
         "error",
         "sent_date",
         "mail_id",
+        "sms_id",
+        "sms_number",
         "letter_attachment_id",
         "activity_user_id",
         "fee_move_id",
@@ -88,6 +96,7 @@ class ArDunningCommunication(models.Model):
         "decided it.",
     )
     send_email = fields.Boolean(related="level_id.send_email")
+    send_sms = fields.Boolean(related="level_id.send_sms")
     send_letter = fields.Boolean(related="level_id.send_letter")
     create_activity = fields.Boolean(related="level_id.create_activity")
     set_credit_hold = fields.Boolean(related="level_id.set_credit_hold")
@@ -110,6 +119,21 @@ class ArDunningCommunication(models.Model):
     error = fields.Text(readonly=True)
     sent_date = fields.Datetime(readonly=True)
     mail_id = fields.Many2one("mail.mail", string="Email", readonly=True, ondelete="set null")
+    sms_id = fields.Many2one(
+        "sms.sms",
+        string="SMS",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups="base.group_system",
+        help="The SMS queued for the reminder (Odoo deletes it once the provider has it).",
+    )
+    sms_number = fields.Char(
+        string="SMS Sent To",
+        readonly=True,
+        copy=False,
+        help="The number the reminder's SMS was queued to: set once, never sent twice.",
+    )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     activity_user_id = fields.Many2one("res.users", string="Activity For", readonly=True)
     fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True, check_company=True)
@@ -118,6 +142,11 @@ class ArDunningCommunication(models.Model):
         compute="_compute_reminder_preview",
         sanitize=False,
         help="The email of the level as it is sent: same template, same language, same links.",
+    )
+    sms_preview = fields.Text(
+        string="SMS Preview",
+        compute="_compute_sms_preview",
+        help="The SMS of the level as it is sent: same template, in the customer's language.",
     )
 
     _sql_constraints = [
@@ -149,6 +178,7 @@ class ArDunningCommunication(models.Model):
     def _compute_channels(self):
         labels = {
             "send_email": self.env._("Email"),
+            "send_sms": self.env._("SMS"),
             "send_letter": self.env._("Letter"),
             "create_activity": self.env._("Activity"),
             "set_credit_hold": self.env._("Credit hold"),
@@ -173,6 +203,12 @@ class ArDunningCommunication(models.Model):
             comm.reminder_preview = template.sudo()._render_field("body_html", record.ids, compute_lang=True)[
                 record.id
             ]
+
+    @api.depends("level_id", "partner_id", "contact_id", "move_ids")
+    def _compute_sms_preview(self):
+        """The level's SMS rendered by the template that sends it, in the recipient's language."""
+        for comm in self:
+            comm.sms_preview = comm._ar_sms_body() if comm.id and comm.level_id.sms_template_id else False
 
     # ------------------------------------------------------------------
     # Content of the reminder
@@ -291,6 +327,46 @@ class ArDunningCommunication(models.Model):
             "statement_url": f"{base}/my/statement",
             "signer": self._ar_reminder_signer(),
         }
+
+    def _ar_sms_values(self):
+        """What the reminder's SMS says, formatted in the rendering language (``self.env.lang``).
+
+        ``total``: the open amount per currency of the items the reminder lists
+        (``_ar_reminder_items``); ``count``: their number; ``url``: the
+        customer's invoices in the portal, where each can be paid.
+        """
+        self.ensure_one()
+        totals = {}
+        rows = self._ar_reminder_items()
+        for row in rows:
+            totals[row["currency_id"]] = totals.get(row["currency_id"], 0.0) + row["amount_residual"]
+        currencies = self.env["res.currency"].browse(list(totals))
+        return {
+            "total": "; ".join(
+                formatLang(self.env, amount, currency_obj=currencies.browse(cur_id))
+                for cur_id, amount in totals.items()
+            )
+            or formatLang(self.env, self.amount_due, currency_obj=self.currency_id),
+            "count": len(rows),
+            "url": f"{self.get_base_url()}/my/invoices",
+        }
+
+    def _ar_sms_recipient(self):
+        """``(partner, number as entered)`` the SMS goes to: the dunning contact's mobile, else phone,
+        else the customer's; the customer and no number when none has one."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        for partner in self._reminder_contact() | customer:
+            number = partner.mobile or partner.phone
+            if number:
+                return partner, number
+        return customer, False
+
+    def _ar_sms_body(self):
+        """The level's SMS rendered on this reminder, in the language of its recipient (the template's)."""
+        self.ensure_one()
+        template = self.level_id.sms_template_id.sudo()
+        return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
     def _ar_reminder_signer(self):
         """Name, company, email and phone the reminder is signed with: the collector's, else the company's."""
@@ -478,12 +554,17 @@ class ArDunningCommunication(models.Model):
                 _logger.info("Dunning communication %s failed: %s", comm.id, error)
                 comm.mail_id.sudo().unlink()
                 comm.write({"state": "failed", "error": str(error), "mail_id": False})
+                comm.invalidate_recordset(["sms_id", "sms_number"])  # its SMS is rolled back with it
 
     def _only_activity_left(self):
         """Once the email is queued, the level has at most an activity to schedule."""
         level = self.level_id
         return not (
-            level.send_letter or level.set_credit_hold or level.fee_type != "none" or level.server_action_id
+            level.send_sms
+            or level.send_letter
+            or level.set_credit_hold
+            or level.fee_type != "none"
+            or level.server_action_id
         )
 
     def _queue_emails(self):
@@ -550,6 +631,7 @@ class ArDunningCommunication(models.Model):
         level = self.level_id
         if level.send_email and not email_queued:
             self._action_email()
+        sms_failure = self._action_sms() if level.send_sms else None
         if level.send_letter:
             self._action_letter(letter)
         if level.create_activity:
@@ -561,6 +643,9 @@ class ArDunningCommunication(models.Model):
         if level.server_action_id:
             self._action_server()
         self._mark_sent()
+        if sms_failure:
+            # sent all the same: the reminder shows what it could not do
+            self.error = sms_failure
 
     def _email_records(self, template):
         """The records ``template`` renders: the communications (their items, links and thread).
@@ -595,6 +680,61 @@ class ArDunningCommunication(models.Model):
             email_values={"attachment_ids": [Command.link(att.id) for att in attachments]},
         )
         self.mail_id = mail_id
+
+    def _action_sms(self):
+        """Queue the level's SMS to the customer's mobile (else phone), once; ``None`` or why not.
+
+        The number is checked and formatted as Odoo's SMS does (``_phone_format``,
+        with the recipient's country, else the company's); the SMS is posted on
+        the communication's chatter and queued (``sms.sms`` outgoing, sent by
+        Odoo's SMS cron), never sent here. A communication that already queued
+        its SMS (``sms_number``) queues none again. Without a valid number,
+        returns the failure to show on the communication: the other actions of
+        the level still happen.
+        """
+        self.ensure_one()
+        if self.sms_number:
+            return None
+        partner, raw = self._ar_sms_recipient()
+        customer = self.partner_id.commercial_partner_id.display_name
+        if not raw:
+            return self.env._("No mobile number for customer %(customer)s: SMS not sent.", customer=customer)
+        number = self._ar_sms_number(partner, raw)
+        if not number:
+            return self.env._(
+                "No valid mobile number for customer %(customer)s (%(number)s): SMS not sent.",
+                customer=customer,
+                number=raw,
+            )
+        message = self.sudo()._message_sms(
+            self._ar_sms_body(),
+            partner_ids=partner.ids,
+            sms_pid_to_number={partner.id: number},
+            put_in_queue=True,
+        )
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
+        self.sudo().write({"sms_id": sms.id, "sms_number": number})
+        return None
+
+    def _ar_sms_number(self, partner, raw):
+        """``raw`` as the E.164 number the SMS goes to, or ``False`` when it is no valid number.
+
+        Odoo's own check and format (``_phone_format``, as the sms module does, with the
+        partner's country, else the company's); without the ``phonenumbers`` library,
+        which Odoo then skips, the number must at least look like one (7 to 15 digits)
+        and gets the country's calling code.
+        """
+        if phonenumbers:
+            return partner._phone_format(number=raw)
+        digits = re.sub(r"[\s().\-/]", "", raw)
+        if not re.fullmatch(r"\+?\d{7,15}", digits):
+            return False
+        if digits.startswith("+"):
+            return digits
+        if digits.startswith("00"):
+            return f"+{digits[2:]}"
+        country = partner.country_id or self.company_id.country_id or self.env.company.country_id
+        return f"+{country.phone_code}{digits.lstrip('0')}" if country.phone_code else False
 
     def _invoice_attachments(self):
         """The invoices as one PDF attachment: each invoice printed on its own, then merged.

@@ -46,6 +46,17 @@ class ArDunningLevel(models.Model):
         "a template on the customer (res.partner) still works, without them.",
     )
     attach_invoices = fields.Boolean(help="Attach the overdue invoices as PDF to the email.")
+    send_sms = fields.Boolean(
+        string="Send SMS",
+        help="Queue a text message to the customer's mobile (else phone) through Odoo's SMS queue; "
+        "without a valid number the reminder notes it and its other actions still happen.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain="[('model', '=', 'ar.dunning.communication')]",
+        help="Rendered on the reminder in the customer's language: keep it short (160 characters).",
+    )
     send_letter = fields.Boolean(string="Print Letter")
     create_activity = fields.Boolean()
     activity_type_id = fields.Many2one("mail.activity.type")
@@ -131,6 +142,8 @@ class ArDunningLevel(models.Model):
     @api.constrains(
         "send_email",
         "mail_template_id",
+        "send_sms",
+        "sms_template_id",
         "create_activity",
         "activity_responsible",
         "activity_user_id",
@@ -141,6 +154,20 @@ class ArDunningLevel(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Level %(level)s sends an email: choose its email template.",
+                        level=level.name,
+                    )
+                )
+            if level.send_sms and not level.sms_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s sends an SMS: choose its SMS template.",
+                        level=level.name,
+                    )
+                )
+            if level.sms_template_id and level.sms_template_id.model != "ar.dunning.communication":
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: its SMS template must apply to dunning communications.",
                         level=level.name,
                     )
                 )

@@ -246,7 +246,8 @@ class ArDunningRun(models.Model):
         counts["processed_count"] = self.env["ar.dunning.customer"].search_count(
             [("last_run_id", "=", self.id)]
         )
-        failed = self.communication_ids.filtered(lambda c: c.state == "failed")
+        # failed ones, and sent ones that could not do everything (an SMS without a number)
+        failed = self.communication_ids.filtered(lambda c: c.error and c.state in ("failed", "sent"))
         lines = [
             self.env._("%(customer)s: %(error)s", customer=comm.partner_id.display_name, error=comm.error)
             for comm in failed

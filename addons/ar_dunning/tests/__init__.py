@@ -23,3 +23,4 @@ from . import test_receivables_differential
 from . import test_balance_confirmation
 from . import test_reminder_email
 from . import test_partial_dispute
+from . import test_reminder_sms
