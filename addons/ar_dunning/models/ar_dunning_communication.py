@@ -277,6 +277,29 @@ class ArDunningCommunication(models.Model):
         """The user who signs the reminder and answers the customer: the customer's collector here."""
         return self.partner_id.commercial_partner_id.with_company(self.company_id).ar_collector_id
 
+    def _ar_open_credits(self):
+        """The open credits of this reminder's customer in its company: credit notes and payments
+        not yet applied (the negative open items, ``receivables``), company currency, <= 0.
+
+        A reminder tells what the customer owes after them, so it never asks to pay what its own
+        credits already settle. One indexed query per reminder, read when it is rendered (a credit
+        note posted after the preview counts when the reminder is sent).
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(SUM(items.residual), 0) FROM (%s) items WHERE items.residual < 0",
+                receivables.open_items_sql(
+                    self.company_id.id,
+                    self.company_id._ar_today(),
+                    as_of=False,
+                    partner_ids=[self.partner_id.commercial_partner_id.id],
+                ),
+            )
+        )
+        return self.company_id.currency_id.round(float(self.env.cr.fetchone()[0]))
+
     def _ar_reminder_values(self):
         """Everything the reminder shows, formatted in the rendering language (``self.env.lang``).
 
@@ -287,7 +310,9 @@ class ArDunningCommunication(models.Model):
         paid since) when an item is in another currency; ``pay_all_url``:
         Odoo's portal payment of the customer's overdue invoices (one currency
         only); ``statement_url``; ``signer``: name, email, phone of the
-        collector, else of the company.
+        collector, else of the company; ``credits`` and ``net_due``: the
+        customer's open credits and what it owes after them (company
+        currency), when it has any.
         """
         self.ensure_one()
         env = self.env
@@ -314,7 +339,13 @@ class ArDunningCommunication(models.Model):
             )
         company_currency = self.company_id.currency_id
         foreign = any(currency != company_currency for currency in totals)
+        credits = self._ar_open_credits()
+        due_company = sum(row["amount_company"] for row in rows)
         return {
+            "credits": formatLang(env, credits, currency_obj=company_currency) if credits else False,
+            "net_due": formatLang(env, max(due_company + credits, 0.0), currency_obj=company_currency)
+            if credits
+            else False,
             "items": items,
             "totals": [formatLang(env, amount, currency_obj=cur) for cur, amount in totals.items()],
             "company_total": formatLang(

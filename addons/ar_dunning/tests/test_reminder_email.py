@@ -73,6 +73,18 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         totals = re.search(r'class="o_ar_reminder_totals">(.*?)</p>', body, re.S).group(1)
         self.assertIn(self._money(comm.amount_due), totals, "the total is the communication's amount due")
 
+    def test_open_credits_are_netted(self):
+        """A customer with an open credit note reads what it owes after it; one without, no such line."""
+        comm, mail = self._sent()
+        self.assertNotIn("o_ar_reminder_credits", mail.body_html)
+        self._invoice(self.debtor, 200, days_overdue=-10, move_type="out_refund")
+        self.assertEqual(comm._ar_open_credits(), -200, "read when rendered: a later credit note counts")
+        second = self._level(8, "Second reminder", send_email=True, mail_template_id=self.reminder.id)
+        comm, mail = self._sent(level=second)
+        credits = re.search(r'class="o_ar_reminder_credits">(.*?)</p>', mail.body_html, re.S).group(1)
+        self.assertIn(self._money(-200), credits)
+        self.assertIn(self._money(1050), credits, "1,250 overdue less the 200 credit note")
+
     def test_totals_per_currency(self):
         other = self.setup_other_currency("CHF")
         inv_chf = self._invoice(self.debtor, 300, days_overdue=10, currency=other)
