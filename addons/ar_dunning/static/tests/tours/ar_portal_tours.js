@@ -37,5 +37,9 @@ registry.category("web_tour.tours").add("ar_portal_confirm_and_dispute", {
             content: "The dispute is recorded",
             trigger: ".o_ar_disputed",
         },
+        {
+            content: "The invoice is marked as disputed instead of offering a second dispute",
+            trigger: ".o_ar_disputed_badge",
+        },
     ],
 });
