@@ -72,6 +72,15 @@ class TestBalanceConfirmation(TestStatementPortal):
             (request_b.state, request_b.user_id, request_b.note), ("confirmed", self.user_b, "Agreed")
         )
 
+    def test_tour_disagree_with_a_difference(self):
+        """In a real browser: the customer types the balance in its books and what differs."""
+        request_a = self._request(self.customer_a)
+        self.start_tour("/my/statement", "ar_portal_disagree_with_a_difference", login=self.user_a.login)
+        self.assertEqual(
+            (request_a.state, request_a.customer_balance, request_a.difference, request_a.note),
+            ("disagreed", 450, -50, "Paid 50 on Friday"),
+        )
+
     def test_a_customer_without_email_is_told_in_the_chatter(self):
         self.customer_a.email = False
         request = self._request(self.customer_a)

@@ -43,3 +43,31 @@ registry.category("web_tour.tours").add("ar_portal_confirm_and_dispute", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ar_portal_disagree_with_a_difference", {
+    steps: () => [
+        {
+            content: "The statement asks to confirm the balance",
+            trigger: ".o_ar_confirmation_request",
+        },
+        {
+            content: "Type the balance in the customer's books",
+            trigger: ".o_ar_disagree_form input[name='customer_balance']",
+            run: "edit 450.00",
+        },
+        {
+            content: "Say what differs",
+            trigger: ".o_ar_disagree_form input[name='note']",
+            run: "edit Paid 50 on Friday",
+        },
+        {
+            content: "Disagree",
+            trigger: ".o_ar_disagree",
+            run: "click",
+        },
+        {
+            content: "The answer is recorded",
+            trigger: ".o_ar_disagreed",
+        },
+    ],
+});
