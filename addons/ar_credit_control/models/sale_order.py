@@ -137,7 +137,14 @@ class SaleOrder(models.Model):
         return company.currency_id.round(total)
 
     def _ar_credit_evaluate(
-        self, target=None, base=None, pending=0.0, overdue_amounts=True, lock=False, current=None
+        self,
+        target=None,
+        base=None,
+        pending=0.0,
+        overdue_amounts=True,
+        lock=False,
+        current=None,
+        delivery_stops=None,
     ):
         """Return ``(reasons, figures, customer, amount)`` for accepting this order at ``target``.
 
@@ -149,6 +156,8 @@ class SaleOrder(models.Model):
         orders of the customer confirmed in the same call. ``lock`` locks the
         customer's row in the statement that reads the exposure. ``current``:
         the order's total now, when the caller has just computed it.
+        ``delivery_stops``: the customer's stops when the caller has just read them (the check,
+        which refused the order if there were any), else read here.
         """
         self.ensure_one()
         company = self.company_id
@@ -161,7 +170,9 @@ class SaleOrder(models.Model):
         counted = current if self.state == "sale" and company.ar_exposure_include_orders else 0.0
         base = counted if base is None or not counted else base
         figures = replace(figures, orders=figures.orders - counted + base)
-        customer = partner._ar_customer_credit(partner._ar_delivery_stops())
+        if delivery_stops is None:
+            delivery_stops = partner._ar_delivery_stops()
+        customer = partner._ar_customer_credit(delivery_stops)
         amount = target - base + pending
         reasons = self.env["res.partner"]._ar_credit_reasons(
             company, customer, figures, amount, rounding=company.currency_id.rounding
@@ -272,17 +283,18 @@ class SaleOrder(models.Model):
         if current is None:
             current = self._ar_amount_company()
         target = current if target is None else target
-        self._ar_refuse_delivery_stops(target)
+        stops = self._ar_refuse_delivery_stops(target)  # none: it refused the order otherwise
         # the customer's row is locked before its exposure is read, in the same statement
         reasons = self._ar_credit_evaluate(
-            target, base, pending, overdue_amounts=False, lock=True, current=current
+            target, base, pending, overdue_amounts=False, lock=True, current=current, delivery_stops=stops
         )[0]
         if not reasons:
             if self.credit_check_state != "ok":
                 self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
             return target
         if any(code == "overdue" for code, _details in reasons):
-            reasons = self._ar_credit_evaluate(target, base, pending, current=current)[0]
+            full = self._ar_credit_evaluate(target, base, pending, current=current, delivery_stops=stops)
+            reasons = full[0]
         message = self._ar_reasons_text(reasons)
         if mode == "warn":
             self.sudo().write({"credit_check_state": "warning", "credit_block_reason": message})
@@ -304,12 +316,13 @@ class SaleOrder(models.Model):
         manager released: a stop (insolvency, the insurer's stop-delivery
         date) is not a credit risk to accept but a decision that no goods
         leave. The refusal is recorded on the order like a credit block.
+        Returns the (empty) list of stops when the order may go on.
         """
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
         stops = partner._ar_delivery_stops()
         if not stops:
-            return
+            return stops
         reasons = [(credit_rules.DELIVERIES_STOPPED, {"reason": stop}) for stop in stops]
         message = self._ar_reasons_text(reasons)
         self._ar_record_block(
