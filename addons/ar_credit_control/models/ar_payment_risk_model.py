@@ -35,6 +35,7 @@ class ArPaymentRiskModel(models.Model):
     _inherit = ["ar.server.fields.mixin", "ar.input.bounds.mixin"]
     #: everything training and scoring decide: a client's value would fake the model's quality
     _ar_server_fields = (
+        "company_id",  # one model per company, made by the server: moving it would leave its company without
         "method",
         "late_days",
         "training_date",
@@ -140,7 +141,10 @@ class ArPaymentRiskModel(models.Model):
     def _for_company(self, company):
         """The company's model record, created when missing."""
         record = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        return record or self.sudo().create({"company_id": company.id})
+        if record:
+            return record
+        with self._ar_server_write():
+            return self.sudo().create({"company_id": company.id})
 
     @api.model
     def _action_open(self):

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ArTransactionCase
 
@@ -225,7 +226,8 @@ class TestServerFields(ArTransactionCase):
         if any(Model._fields[f].required and not Model._fields[f].default and f not in vals for f in server):
             return False  # a required field only the server sets: documents made by the server alone
         try:
-            with self.env.cr.savepoint():
+            # a model with one record per company refuses a second one in PostgreSQL: quietly
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 Model.with_user(self.user).create(vals)
                 raise _Rollback
         except _Rollback:
