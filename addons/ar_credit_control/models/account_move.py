@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import GROUP_CREDIT_MANAGER
+from ..tools import payment_risk_sql
 
 
 class AccountMove(models.Model):
@@ -38,14 +39,7 @@ class AccountMove(models.Model):
     def _ar_server_field_names(self):
         """Invoice fields only the suite's server code sets (in SQL): a client's value would fake
         a figure other screens and runs read. ar_dunning adds the dunning level and date."""
-        return {
-            "ar_late_probability",
-            "ar_expected_days_late",
-            "ar_expected_loss",
-            "ar_risk_reasons",
-            "ar_risk_method",
-            "ar_risk_date",
-        }
+        return set(payment_risk_sql.RISK_FIELDS)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -241,16 +241,7 @@ class ArPaymentRiskModel(models.Model):
                     payment_risk_sql.store_scores_sql(scores, company.currency_id.rounding, today)
                 )
         self.env.cr.execute(payment_risk_sql.clear_stale_scores_sql(company.id))
-        self.env["account.move"].invalidate_model(
-            [
-                "ar_late_probability",
-                "ar_expected_days_late",
-                "ar_expected_loss",
-                "ar_risk_reasons",
-                "ar_risk_method",
-                "ar_risk_date",
-            ]
-        )
+        self.env["account.move"].invalidate_model(list(payment_risk_sql.RISK_FIELDS))
         with self._ar_server_write():
             self.write({"scoring_date": fields.Datetime.now(), "scored_count": len(ids)})
         self._ar_after_scoring(company)

@@ -120,7 +120,9 @@ class ArServerFieldsMixin(models.AbstractModel):
             _SERVER_WRITE.reset(token)
 
     def _ar_server_writing(self):
-        """True when the running code may write this model's server fields."""
+        """True when the running code may write this model's server fields (the superuser, or code
+        inside ``_ar_server_write`` for this model); ``_ar_guard_core_fields`` applies it to core
+        models too."""
         return self.env.uid == SUPERUSER_ID or self._name in _SERVER_WRITE.get()
 
     @api.model
@@ -134,26 +136,22 @@ class ArServerFieldsMixin(models.AbstractModel):
         default (empty) value; write may not name them, unless the running code is the superuser
         or entered ``records._name`` in ``_ar_server_write`` (see the class docstring).
         """
-        if records.env.uid == SUPERUSER_ID or records._name in _SERVER_WRITE.get():
+        # the mixin's own rule and message, applied to the core model's records
+        if ArServerFieldsMixin._ar_server_writing(records):
             return
         creating = not records
         for vals in vals_list:
             for fname in sorted(set(names).intersection(vals)):
                 if creating and not vals[fname]:
-                    continue
-                field = records._fields[fname]
-                raise AccessError(
-                    self.env._(
-                        "%(field)s (%(name)s) of %(model)s is set by the server through the document's "
-                        "actions only; it cannot be written directly.",
-                        field=field._description_string(self.env),
-                        name=fname,
-                        model=records._description,
-                    )
-                )
+                    continue  # create may give them their default (empty) value
+                ArServerFieldsMixin._ar_refuse_server_field(records, fname)
 
     def _ar_refuse_server_field(self, fname):
-        """Raise the AccessError naming ``fname``: clear for a user, exact for a developer."""
+        """Raise the AccessError naming ``fname``: clear for a user, exact for a developer.
+
+        Reads only ``_fields``, ``_description`` and ``env``: ``_ar_guard_core_fields`` applies it
+        to core models too.
+        """
         field = self._fields[fname]
         raise AccessError(
             self.env._(

@@ -25,6 +25,17 @@ from odoo.tools import SQL
 from . import receivables
 
 #: The invoice month as an angle (radians).
+#: The invoice columns the scoring writes (``store_scores_sql``, ``clear_stale_scores_sql``): read
+#: from the ORM after a scoring, and never written by a client (``account.move``).
+RISK_FIELDS = (
+    "ar_late_probability",
+    "ar_expected_days_late",
+    "ar_expected_loss",
+    "ar_risk_reasons",
+    "ar_risk_method",
+    "ar_risk_date",
+)
+
 MONTH_ANGLE_SQL = SQL("2 * PI() * EXTRACT(MONTH FROM b.invoice_date) / 12")
 
 
