@@ -241,17 +241,17 @@ def copy_select(columns, overrides, scaled, digits):
 def insert_copies(env, move, count):
     """Insert ``count`` copies of the posted ``move`` with all its lines, with plain SQL.
 
-    Copy g is named ARBN/B0<partner>/<g> (the 0 keeps a partner id such as
-    2007 from reading as a year to Odoo's sequence parser, which would then
-    refuse the next invoice's date), dated and due 1 to 700 days ago, its
+    Copy g is named ARBN/B<partner, six digits>/<g> (the zero padding keeps a
+    partner id such as 7 or 2007 from reading as a year to Odoo's sequence
+    parser, which would then refuse the next invoice's date), dated and due 1 to 700 days ago, its
     amounts the template's times 1.0 to 1.6; every column not overridden is
     the template's, so every NOT NULL column is filled.
     """
     move_columns, line_columns = table_columns(env, "account_move"), table_columns(env, "account_move_line")
     due = SQL("(%s::date - (1 + mod(g, 700)))", fields.Date.context_today(move))
     move_overrides = {
-        "name": SQL("%s || g", f"{JOURNAL_CODE}/B0{move.partner_id.id}/"),
-        "sequence_prefix": SQL("%s", f"{JOURNAL_CODE}/B0{move.partner_id.id}/"),
+        "name": SQL("%s || g", f"{JOURNAL_CODE}/B{move.partner_id.id:06d}/"),
+        "sequence_prefix": SQL("%s", f"{JOURNAL_CODE}/B{move.partner_id.id:06d}/"),
         "sequence_number": SQL("g"),
         "date": due,
         "invoice_date": due,
