@@ -28,6 +28,8 @@ CHECK_STATE_FIELDS = {
 #: Order fields whose change may raise a confirmed order's amount or move it to another customer
 #: (changes of its lines are checked by the lines themselves, see sale_order_line.py).
 AMOUNT_FIELDS = {"partner_id", "currency_id", "pricelist_id", "company_id", "date_order"}
+#: What a passed check records on the order.
+CHECK_OK_VALUES = {"credit_check_state": "ok", "credit_block_reason": False}
 #: Attempts at recording a refused order as blocked, when concurrent transactions collide.
 BLOCK_RECORD_ATTEMPTS = 8
 
@@ -68,7 +70,10 @@ class SaleOrder(models.Model):
         help="How far the customer's exposure with this order goes over its limit in force.",
     )
     credit_customer_grade_id = fields.Many2one(
-        "ar.credit.grade", string="Grade", related="partner_id.commercial_partner_id.credit_grade_id"
+        "ar.credit.grade",
+        string="Grade",
+        related="partner_id.commercial_partner_id.credit_grade_id",
+        tracking=False,  # a related field inherits the grade's tracking: every order write would read it
     )
     credit_customer_usage = fields.Float(
         string="Credit Usage (%)", related="partner_id.commercial_partner_id.credit_usage"
@@ -100,8 +105,7 @@ class SaleOrder(models.Model):
     def _compute_credit_stop_delivery(self):
         """The reasons of ``res.partner._ar_delivery_stops``: what refuses the order, shown on it."""
         for order in self:
-            partner = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
-            stops = partner._ar_delivery_stops() if partner else []
+            stops = order._ar_customer()._ar_delivery_stops() if order.partner_id else []
             order.credit_stop_delivery = bool(stops)
             order.credit_stop_delivery_reason = "; ".join(stops) or False
 
@@ -109,32 +113,38 @@ class SaleOrder(models.Model):
     # Evaluation
     # ------------------------------------------------------------------
     def _ar_amount_company(self):
-        """Order total in company currency, recomputed from the lines on the server.
+        """Order total in company currency, at the company's rate of the day for the order's currency.
 
-        Never read from the stored totals or rate: the taxes are computed
-        again from quantities, prices, discounts and taxes of the lines, as
-        Odoo's own ``_compute_amounts`` does, and the rate is the company's
-        rate of the day for the order's currency.
+        The total is Odoo's own ``amount_total``, computed by the ORM from
+        the lines: no client can send it (nor any other computed total, tax,
+        rate or invoiced quantity, see ``tools/server_fields.py``), so it is
+        the server's figure, and reading it costs nothing on a confirmation
+        (the tax engine run again on every line cost more than the rest of
+        the check). The order's stored ``currency_rate`` is not used.
         """
         self.ensure_one()
         company = self.company_id
         currency = self.currency_id or company.currency_id
-        tax_model = self.env["account.tax"]
-        base_lines = [
-            line._prepare_base_line_for_taxes_computation(rate=1.0)
-            for line in self.order_line
-            if not line.display_type
-        ]
-        base_lines += self._add_base_lines_for_early_payment_discount()
-        tax_model._add_tax_details_in_base_lines(base_lines, company)
-        tax_model._round_base_lines_tax_details(base_lines, company)
-        total = tax_model._get_tax_totals_summary(base_lines=base_lines, currency=currency, company=company)[
-            "total_amount_currency"
-        ]
+        total = self.amount_total
         if currency != company.currency_id:
             date = (self.date_order or fields.Datetime.now()).date()
             total = currency._convert(total, company.currency_id, company, date, round=False)
         return company.currency_id.round(total)
+
+    def _ar_customer(self):
+        """The order's customer (commercial entity) in the order's company, as the system.
+
+        As the system: a sales rep is checked against figures it may not see.
+        Its credit settings are read in one narrow query
+        (``res.partner._ar_fetch_credit_settings``; only the delivery stop
+        when the company's check is off) rather than with the whole prefetch
+        group of the partner's properties.
+        """
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id.with_company(company).sudo()
+        stops_only = company.ar_credit_check_mode == "off"
+        return partner._ar_fetch_credit_settings(stops_only=stops_only).commercial_partner_id
 
     def _ar_credit_evaluate(
         self,
@@ -161,8 +171,7 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         company = self.company_id
-        # read as the system: a sales rep is checked against figures it may not see
-        partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
+        partner = self._ar_customer()
         figures = partner._ar_credit_figures(company, overdue_amounts=overdue_amounts, lock=lock)
         if current is None and (target is None or self.state == "sale"):
             current = self._ar_amount_company()
@@ -223,9 +232,13 @@ class SaleOrder(models.Model):
         refuse_server_values(self, [vals], CHECK_STATE_FIELDS)
         before = self._ar_amounts_before(vals)
         if vals.get("state") == "sale":
-            accepted = self.filtered(lambda o: o.state != "sale")._ar_check_confirmation()
+            accepted, passed = self.filtered(lambda o: o.state != "sale")._ar_check_confirmation()
             if (AMOUNT_FIELDS | {"order_line"}).intersection(vals) - {"date_order"}:
                 before.update(accepted)  # lines sent with the confirmation: checked after it too
+            if passed == self:  # the outcome rides on the confirmation's own write
+                vals = {**vals, **CHECK_OK_VALUES}
+            elif passed:
+                passed.sudo().write(CHECK_OK_VALUES)
         result = super().write(vals)
         if before:
             self.browse(list(before))._ar_recheck(before)
@@ -242,23 +255,31 @@ class SaleOrder(models.Model):
         return self.filtered(lambda o: o.state == "sale" and o.company_id.ar_credit_check_mode != "off")
 
     def _ar_snapshot(self):
-        return {o.id: (o.partner_id.commercial_partner_id.id, o._ar_amount_company()) for o in self}
+        return {o.id: (o._ar_customer().id, o._ar_amount_company()) for o in self}
 
     def _ar_check_confirmation(self):
-        """Check each quotation about to be confirmed; return ``{id: (customer id, amount)}`` accepted."""
+        """Check each quotation about to be confirmed.
+
+        Return ``({id: (customer id, amount)} accepted, the orders that passed
+        and are not yet marked so)``: the caller records that outcome with the
+        confirmation's own write rather than with one more write per order.
+        """
         pending = defaultdict(float)
         accepted = {}
+        passed = self.browse()
         for order in self:
             if not order.partner_id:
                 continue
             if order.company_id.ar_credit_check_mode == "off":
                 order._ar_refuse_delivery_stops()  # a stop refuses the order even with the check off
                 continue  # nothing else read about the customer: little cost when the check is off
-            key = (order.partner_id.commercial_partner_id.id, order.company_id.id)
-            amount = order._ar_credit_check(pending=pending[key])
+            key = (order._ar_customer().id, order.company_id.id)
+            amount, ok = order._ar_credit_check(pending=pending[key], record_ok=False)
             pending[key] += amount
             accepted[order.id] = (key[0], amount)
-        return accepted
+            if ok and order.credit_check_state != "ok":
+                passed |= order
+        return accepted, passed
 
     def _ar_recheck(self, before):
         """Check again confirmed orders whose amount rose or whose customer changed since ``before``."""
@@ -266,16 +287,19 @@ class SaleOrder(models.Model):
             if not order.partner_id:
                 continue
             customer_id, old = before.get(order.id, (None, 0.0))
-            same_customer = customer_id == order.partner_id.commercial_partner_id.id
+            same_customer = customer_id == order._ar_customer().id
             amount = order._ar_amount_company()
             if same_customer and order.company_id.currency_id.compare_amounts(amount, old) <= 0:
                 continue
             order._ar_credit_check(target=amount, base=old if same_customer else 0.0, current=amount)
 
-    def _ar_credit_check(self, target=None, base=None, pending=0.0, current=None):
-        """Check one order; refuse (block mode) or record a warning (warn mode). Return its amount.
+    def _ar_credit_check(self, target=None, base=None, pending=0.0, current=None, record_ok=True):
+        """Check one order; refuse (block mode) or record a warning (warn mode).
 
-        ``current``: the order's total now, when the caller has just computed it (a re-check).
+        Return ``(amount, ok)``: ``ok`` when it passed with no reason to
+        record (then marked ``ok`` here unless ``record_ok`` is false, when
+        the caller writes it). ``current``: the order's total now, when the
+        caller has just computed it (a re-check).
         """
         self.ensure_one()
         mode = self.company_id.ar_credit_check_mode
@@ -289,9 +313,9 @@ class SaleOrder(models.Model):
             target, base, pending, overdue_amounts=False, lock=True, current=current, delivery_stops=stops
         )[0]
         if not reasons:
-            if self.credit_check_state != "ok":
-                self.sudo().write({"credit_check_state": "ok", "credit_block_reason": False})
-            return target
+            if record_ok and self.credit_check_state != "ok":
+                self.sudo().write(CHECK_OK_VALUES)
+            return target, True
         if any(code == "overdue" for code, _details in reasons):
             full = self._ar_credit_evaluate(target, base, pending, current=current, delivery_stops=stops)
             reasons = full[0]
@@ -301,10 +325,10 @@ class SaleOrder(models.Model):
             self.message_post(
                 body=self.env._("Confirmed despite the credit check:\n%(reasons)s", reasons=message)
             )
-            return target
+            return target, False
         if self._ar_release_covers(reasons, target):
             self.sudo().write({"credit_check_state": "released"})
-            return target
+            return target, False
         codes = ",".join(sorted({code for code, _details in reasons}))
         self._ar_record_block(message, codes, target)
         raise UserError(self._ar_block_message(message))
@@ -319,8 +343,7 @@ class SaleOrder(models.Model):
         Returns the (empty) list of stops when the order may go on.
         """
         self.ensure_one()
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
-        stops = partner._ar_delivery_stops()
+        stops = self._ar_customer()._ar_delivery_stops()
         if not stops:
             return stops
         reasons = [(credit_rules.DELIVERIES_STOPPED, {"reason": stop}) for stop in stops]

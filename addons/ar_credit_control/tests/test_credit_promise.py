@@ -72,19 +72,25 @@ class TestCreditPromise(ArCreditHttpCommon):
                 {"order_id": order.id, "product_id": self.product_a.id, "price_unit": 1, "price_total": 1}
             )
 
-    def test_check_reads_the_amount_from_the_lines_not_the_stored_total(self):
-        """Even a stored total forged below the ORM (e.g. by SQL) is not what the check reads."""
-        _customer, order = self._over_limit_quotation()
-        order.flush_recordset()
-        self.env.cr.execute(
-            "UPDATE sale_order SET amount_total = 1, currency_rate = 1000000 WHERE id = %s", [order.id]
-        )
-        self.env.cr.execute("UPDATE sale_order_line SET price_total = 1 WHERE order_id = %s", [order.id])
-        order.invalidate_recordset()
-        order.order_line.invalidate_recordset()
+    def test_check_reads_the_servers_total_at_the_companys_rate(self):
+        """The amount is the ORM's total of the lines, never a client's and never the stored rate.
+
+        No client can send a total (test above), so the check reads Odoo's
+        own ``amount_total``: a line raised in the same transaction counts at
+        its new price, and a stored ``currency_rate`` changed below the ORM
+        is not what converts a foreign order.
+        """
+        _customer, order = self._over_limit_quotation(amount=900)
+        order.order_line.with_user(self.rep).write({"price_unit": 1500})  # pending, not flushed
         self.assertEqual(order._ar_amount_company(), 1500)
         message = self._refused(lambda: order.with_user(self.rep).action_confirm())
         self.assertIn("1,500.00", message)
+        eur = self.setup_other_currency("EUR")  # 2 EUR for 1 of the company's currency
+        foreign = self._order(self._customer(limit=10_000), 1500, currency=eur)
+        foreign.flush_recordset()
+        self.env.cr.execute("UPDATE sale_order SET currency_rate = 1000000 WHERE id = %s", [foreign.id])
+        foreign.invalidate_recordset()
+        self.assertEqual(foreign._ar_amount_company(), 750)
 
     def test_client_context_default_cannot_preset_the_outcome(self):
         customer = self._customer(limit=1000)
