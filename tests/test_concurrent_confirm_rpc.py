@@ -5,7 +5,7 @@ one quotation each for the same customer, whose limit leaves room for only a
 few of them.  The server runs with several HTTP worker processes (each with
 its own database connection), as in production.  The credit check locks and
 touches the customer's row in the statement that reads its exposure
-(LOCKED_FIGURES_SQL in ar_credit_balance.py); if it did not, several
+(FIGURES_FUNCTION_SQL in ar_credit_balance.py); if it did not, several
 confirmations would pass on the same headroom and the confirmed total would
 exceed the limit.
 """
