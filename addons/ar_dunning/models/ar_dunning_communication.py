@@ -1,13 +1,14 @@
 import base64
 import logging
 import re
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, formatLang, get_lang
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.ar_credit_control.tools import receivables
@@ -15,6 +16,7 @@ from odoo.addons.ar_credit_control.tools import receivables
 from ..const import COMMUNICATION_PENDING_STATES
 from ..tools.dispute_sql import dunned_items_sql
 from ..tools.dunning_rules import fee_amount
+from ..tools.formatting import Formatter
 
 try:
     import phonenumbers
@@ -22,6 +24,10 @@ except ImportError:  # Odoo runs without it, and then checks no number at all
     phonenumbers = None
 
 _logger = logging.getLogger(__name__)
+
+#: Key of the figures read once for the reminders rendered together (``_ar_rendering``), in the
+#: transaction's cache: only for the duration of the rendering, never set by a client.
+RENDERING_KEY = "ar_dunning_rendering"
 
 
 class ArDunningCommunication(models.Model):
@@ -282,23 +288,75 @@ class ArDunningCommunication(models.Model):
         not yet applied (the negative open items, ``receivables``), company currency, <= 0.
 
         A reminder tells what the customer owes after them, so it never asks to pay what its own
-        credits already settle. One indexed query per reminder, read when it is rendered (a credit
-        note posted after the preview counts when the reminder is sent).
+        credits already settle. Read when it is rendered (a credit note posted after the preview
+        counts when the reminder is sent): one indexed query for all the reminders rendered
+        together (``_ar_rendering``), else one for this one.
         """
         self.ensure_one()
+        key = (self.partner_id.commercial_partner_id.id, self.company_id.id)
+        rendering = self.env.cr.cache.get(RENDERING_KEY)
+        if rendering is not None and key in rendering["credits"]:
+            return rendering["credits"][key]
+        return self._ar_open_credits_of([key])[key]
+
+    @api.model
+    def _ar_open_credits_of(self, keys):
+        """``{(commercial partner id, company id): open credits}`` (company currency, <= 0)."""
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT COALESCE(SUM(items.residual), 0) FROM (%s) items WHERE items.residual < 0",
-                receivables.open_items_sql(
-                    self.company_id.id,
-                    self.company_id._ar_today(),
-                    as_of=False,
-                    partner_ids=[self.partner_id.commercial_partner_id.id],
-                ),
+        result = {}
+        by_company = {}
+        for partner_id, company_id in keys:
+            by_company.setdefault(company_id, set()).add(partner_id)
+        for company_id, partner_ids in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            self.env.cr.execute(
+                SQL(
+                    """SELECT items.partner_id, COALESCE(SUM(items.residual), 0)
+                         FROM (%s) items WHERE items.residual < 0 GROUP BY items.partner_id""",
+                    receivables.open_items_sql(
+                        company_id, company._ar_today(), as_of=False, partner_ids=sorted(partner_ids)
+                    ),
+                )
             )
-        )
-        return self.company_id.currency_id.round(float(self.env.cr.fetchone()[0]))
+            credits = dict(self.env.cr.fetchall())
+            for partner_id in partner_ids:
+                result[partner_id, company_id] = company.currency_id.round(
+                    float(credits.get(partner_id, 0.0))
+                )
+        return result
+
+    @contextmanager
+    def _ar_rendering(self):
+        """While these reminders render, what each reads is read once for all of them.
+
+        Their customers' open credits and the amounts dunned on their items,
+        in a few queries instead of two per reminder; kept in the
+        transaction's cache for the rendering only.
+        """
+        cache = self.env.cr.cache
+        cache[RENDERING_KEY] = {
+            "credits": self._ar_open_credits_of(
+                {(comm.partner_id.commercial_partner_id.id, comm.company_id.id) for comm in self}
+            ),
+            "dunned": self._ar_dunned_of_items(),
+        }
+        try:
+            yield
+        finally:
+            cache.pop(RENDERING_KEY, None)
+
+    def _ar_dunned_of_items(self):
+        """``{(company id, date): (invoice ids, {journal item id: amount dunned})}`` of these
+        communications' items (``_open_items`` of all their invoices at once)."""
+        result = {}
+        for (company, date), comms in self.grouped(lambda c: (c.company_id, c.date)).items():
+            line_ids = [int(line_id) for comm in comms for line_id in comm.item_levels or ()]
+            moves = self.env["account.move.line"].sudo().browse(line_ids).move_id | comms.move_ids
+            result[company.id, date] = (
+                set(moves.ids),
+                self._open_items(company, date, moves) if moves else {},
+            )
+        return result
 
     def _ar_reminder_values(self):
         """Everything the reminder shows, formatted in the rendering language (``self.env.lang``).
@@ -322,6 +380,7 @@ class ArDunningCommunication(models.Model):
         batch = self.browse(self._prefetch_ids).sudo().move_ids
         moves = env["account.move"].sudo().browse([row["move_id"] for row in rows]).with_prefetch(batch._ids)
         currencies = env["res.currency"].browse({row["currency_id"] for row in rows})
+        fmt = Formatter(env["res.lang"].browse(get_lang(env).id))
         items, totals = [], {}
         for row, move in zip(rows, moves, strict=True):
             currency = currencies.browse(row["currency_id"])
@@ -329,10 +388,10 @@ class ArDunningCommunication(models.Model):
             items.append(
                 {
                     "name": row["name"],
-                    "invoice_date": format_date(env, row["invoice_date"]),
-                    "due_date": format_date(env, row["due_date"]),
-                    "amount_total": formatLang(env, row["amount_total"], currency_obj=currency),
-                    "amount_residual": formatLang(env, row["amount_residual"], currency_obj=currency),
+                    "invoice_date": fmt.date(row["invoice_date"]),
+                    "due_date": fmt.date(row["due_date"]),
+                    "amount_total": fmt.money(row["amount_total"], currency),
+                    "amount_residual": fmt.money(row["amount_residual"], currency),
                     "days": row["days"],
                     "pay_url": base + move.get_portal_url(anchor="portal_pay", query_string="&payment=True"),
                 }
@@ -342,17 +401,11 @@ class ArDunningCommunication(models.Model):
         credits = self._ar_open_credits()
         due_company = sum(row["amount_company"] for row in rows)
         return {
-            "credits": formatLang(env, credits, currency_obj=company_currency) if credits else False,
-            "net_due": formatLang(env, max(due_company + credits, 0.0), currency_obj=company_currency)
-            if credits
-            else False,
+            "credits": fmt.money(credits, company_currency) if credits else False,
+            "net_due": fmt.money(max(due_company + credits, 0.0), company_currency) if credits else False,
             "items": items,
-            "totals": [formatLang(env, amount, currency_obj=cur) for cur, amount in totals.items()],
-            "company_total": formatLang(
-                env, sum(row["amount_company"] for row in rows), currency_obj=company_currency
-            )
-            if foreign
-            else False,
+            "totals": [fmt.money(amount, cur) for cur, amount in totals.items()],
+            "company_total": fmt.money(due_company, company_currency) if foreign else False,
             "pay_all_url": f"{base}/my/invoices/overdue" if len(totals) == 1 else False,
             "invoices_url": f"{base}/my/invoices",
             "statement_url": f"{base}/my/statement",
@@ -616,7 +669,7 @@ class ArDunningCommunication(models.Model):
         for template, comms in emailing.grouped(lambda c: c.level_id.mail_template_id).items():
             records = comms._email_records(template)
             try:
-                with self.env.cr.savepoint():
+                with self.env.cr.savepoint(), comms._ar_rendering():
                     mails = template.sudo().send_mail_batch(records.ids, force_send=False)
             except Exception as error:  # pylint: disable=broad-exception-caught
                 _logger.info("Batch of dunning emails failed, sending one by one: %s", error)
@@ -645,9 +698,10 @@ class ArDunningCommunication(models.Model):
         report = self.env["ir.actions.report"].sudo()
         for lang, group in comms.grouped(lambda c: c.partner_id.lang).items():
             try:
-                streams = report.with_context(lang=lang)._render_qweb_pdf_prepare_streams(
-                    "ar_dunning.report_dunning_letter", None, group.ids
-                )
+                with group._ar_rendering():
+                    streams = report.with_context(lang=lang)._render_qweb_pdf_prepare_streams(
+                        "ar_dunning.report_dunning_letter", None, group.ids
+                    )
             except Exception as error:  # pylint: disable=broad-exception-caught
                 _logger.info("Batch of dunning letters failed, printing them one by one: %s", error)
                 continue
@@ -1031,7 +1085,10 @@ class ArDunningCommunication(models.Model):
             .browse(line_ids)
             .sorted(lambda line: (line.date_maturity or line.date, line.id))
         )
-        dunned = self._open_items(self.company_id, self.date, lines.move_id) if lines else {}
+        rendering = self.env.cr.cache.get(RENDERING_KEY)
+        covered, dunned = (rendering or {}).get("dunned", {}).get((self.company_id.id, self.date), ((), None))
+        if dunned is None or not set(lines.move_id.ids) <= covered:
+            dunned = self._open_items(self.company_id, self.date, lines.move_id) if lines else {}
         return [
             (
                 line,
