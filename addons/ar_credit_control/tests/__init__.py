@@ -30,3 +30,4 @@ from . import test_server_fields
 from . import test_core_server_fields
 from . import test_input_rules
 from . import test_demo_history
+from . import test_check_cost
