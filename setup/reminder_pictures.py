@@ -1,17 +1,19 @@
 """Pictures of what a customer receives: reminder email, SMS, dunning letter, statement.
 
-    python setup/reminder_pictures.py [--url URL] [--db DB] [--login admin] [--password admin]
-                                      [--out docs/screenshots]
+    setup/demo.sh --reset          # a fresh demo database, ar_demo, on port 8069
+    python setup/reminder_pictures.py [--url http://127.0.0.1:8069] [--db ar_demo]
+        [--login admin] [--password admin] [--out docs/screenshots]
 
-Run it against a running server on a fresh copy of the demo database
-(``setup/demo.sh``, or ``dev.sh newdb``), with the venv's python (it needs
-websocket-client), Chromium and ``pdftoppm`` (poppler-utils).  Through
-JSON-RPC, as the admin, it
+Run it, with the venv's python (it needs websocket-client and Pillow),
+Chromium and ``pdftoppm`` (poppler-utils), against a running server on a
+fresh demo database (``--reset``: an updated one keeps the demo data it was
+created with, perhaps without the levels' SMS or the customers' mobiles).
+Through JSON-RPC, as the admin, it
 
 - activates Chinese (zh_CN) and its translations;
 - makes Baltic Shipping AB the English customer and Shenzhen Qianhai Tech
   the Chinese one (language zh_CN), each with a mobile number when it has
-  none: both are 30 days overdue, at the level "Formal letter and call"
+  none: both have invoices 30 days or more overdue, at the level "Formal letter and call"
   (email, SMS and letter);
 - gives the level its Chinese name (the letter's heading) when it has none:
   the demo names its levels in English only;
@@ -26,12 +28,12 @@ Then, for each language, it writes to ``--out``:
 - ``statement-LANG.png``: page 1 of the statement of account PDF (the
   last six months);
 
-the PDFs are printed by the server (``/report/pdf/...``, wkhtmltopdf) in the
-customer's language, as the customer downloads them from the portal, and
-turned into pictures by ``pdftoppm -png -r 80 -f 1 -l 1``, cropped to the
-page's content.  The customers'
-language must be set before their reminders are queued: on a database where
-the run already queued them in English, start from a fresh copy.
+the PDFs are printed by the server (``/report/pdf/...``, wkhtmltopdf) with
+the customer's language in the context, as a customer of that language gets
+them on the portal, and turned into pictures by ``pdftoppm -png -r 80 -f 1
+-l 1``, cropped to the page's content.  The customers' language must be set
+before their reminders are queued: on a database where the run already queued
+them in English, start from a fresh one.
 """
 
 import argparse
@@ -189,6 +191,9 @@ def prepare(odoo):
     missing = set(partners) - set(found)
     if missing:
         sys.exit(f"No sent reminder at level 'Formal letter and call' for: {', '.join(sorted(missing))}")
+    unsent = sorted(key for key, comm in found.items() if not (comm["mail_id"] and comm["sms_id"]))
+    if unsent:
+        sys.exit(f"The reminders queued no email or no SMS for: {', '.join(unsent)} (a fresh demo database?)")
     return found
 
 
@@ -270,7 +275,7 @@ def pdf_picture(odoo, path, out):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", required=True)
+    parser.add_argument("--db", default="ar_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default="docs/screenshots")
