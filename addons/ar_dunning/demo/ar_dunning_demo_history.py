@@ -22,8 +22,6 @@ from datetime import timedelta
 from odoo import Command, api, models
 from odoo.tools import SQL
 
-from odoo.addons.ar_credit_control.demo.ar_demo_history import PROFILES
-
 PROMISES_PER_CUSTOMER = 2
 #: Late payers (paid this many days after the due date at least) break their promises: the promise is
 #: on an invoice paid that late. Customers paying on time or a little late keep theirs.
@@ -43,7 +41,11 @@ class ArDunningDemoHistory(models.AbstractModel):
         rng = random.Random(2025)  # the same history on every install
         history = quiet._ar_history_invoices(company)
         # customers paying in one payment, by their profile of days late (lowest, highest)
-        profiles = {xmlid: days for xmlid, (days, first_share) in PROFILES.items() if first_share == 1}
+        profiles = {
+            xmlid: days
+            for xmlid, (days, first_share) in self.env["ar.demo.history"]._ar_payment_profiles().items()
+            if first_share == 1
+        }
         keepers = [
             xmlid for xmlid, (early, late) in profiles.items() if 0 <= early and late <= KEPT_MAX_DAYS_LATE
         ]
