@@ -36,6 +36,7 @@
     "demo": [
         "demo/ar_dunning_policy_demo.xml",
         "demo/ar_dunning_demo.xml",
+        "demo/ar_dunning_history_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["ar_dunning/static/tests/tours/*.js"],

@@ -44,6 +44,11 @@ class ArDemoHistory(models.AbstractModel):
     _description = "Demo payment history"
 
     @api.model
+    def _ar_payment_profiles(self):
+        """``PROFILES``: how each demo customer pays, for the demo of the addons depending on this one."""
+        return PROFILES
+
+    @api.model
     def _ar_generate(self):
         """Invoice each demo customer monthly for two years and settle each invoice per its profile.
 

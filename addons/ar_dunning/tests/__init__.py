@@ -25,3 +25,4 @@ from . import test_reminder_email
 from . import test_partial_dispute
 from . import test_reminder_sms
 from . import test_formatting
+from . import test_demo_history
