@@ -1,4 +1,5 @@
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 from odoo.tests import tagged
@@ -85,6 +86,20 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         self.assertIn(self._money(-200), credits)
         self.assertIn(self._money(1050), credits, "1,250 overdue less the 200 credit note")
 
+    @staticmethod
+    def _text(html):
+        """The words of ``html`` as the customer reads them: tags dropped, entities decoded."""
+        return unescape(re.sub(r"<[^>]+>", "", html))
+
+    def test_amounts_are_spaced_from_their_labels(self):
+        """'Total due: $ 1,250.00', not 'Total due:$ 1,250.00' (the same for the net to pay)."""
+        self._invoice(self.debtor, 200, days_overdue=-10, move_type="out_refund")
+        comm, mail = self._sent()
+        totals = re.search(r'class="o_ar_reminder_totals">(.*?)</p>', mail.body_html, re.S).group(1)
+        self.assertRegex(self._text(totals), rf"Total due:[ \xa0]+{re.escape(self._money(comm.amount_due))}")
+        credits = re.search(r'class="o_ar_reminder_credits">(.*?)</p>', mail.body_html, re.S).group(1)
+        self.assertRegex(self._text(credits), rf"Net to pay:[ \xa0]+{re.escape(self._money(1050))}")
+
     def test_totals_per_currency(self):
         other = self.setup_other_currency("CHF")
         inv_chf = self._invoice(self.debtor, 300, days_overdue=10, currency=other)
@@ -93,6 +108,13 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         self.assertIn(self._money(1000), totals)
         self.assertIn(self._money(300, other), totals)
         self.assertIn(self._money(comm.amount_due), totals, "and the total in company currency")
+        self.assertRegex(
+            self._text(totals),
+            rf"Total due:[ \xa0]+{re.escape(self._money(1000))}; {re.escape(self._money(300, other))}",
+        )
+        self.assertRegex(
+            self._text(totals), rf"Total in our currency:[ \xa0]+{re.escape(self._money(comm.amount_due))}"
+        )
         self.assertNotIn("o_ar_pay_all", mail.body_html, "Odoo pays overdue invoices of one currency only")
 
     def test_pay_links_open_the_portal_payment_page(self):
