@@ -146,6 +146,31 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         self.assertIn("Carla Collector", mail.email_from)
         self.assertNotIn(self.env.user.name, mail.body_html.split("Best regards")[1])
 
+    def _signature(self, mail):
+        """The closing lines of ``mail``: (signature as read, one item a line; contact paragraph)."""
+        signature = re.search(r'class="o_ar_reminder_signature">(.*?)</p>', mail.body_html, re.S).group(1)
+        lines = [self._text(line).strip() for line in re.split(r"<br\s*/?>", signature)]
+        contact = re.search(r'class="o_ar_reminder_signer">(.*?)</p>', mail.body_html, re.S).group(1)
+        return lines, " ".join(self._text(contact).split())
+
+    def test_signature_names_the_collector_then_the_company(self):
+        _comm, mail = self._sent()
+        lines, contact = self._signature(mail)
+        self.assertEqual(lines, ["Best regards,", "Carla Collector", self.company.name])
+        self.assertIn("contact Carla Collector, carla@ar.example.com, +86 21 5555 0101.", contact)
+
+    def test_signature_without_collector_names_the_company_once(self):
+        """No 'YourCompany / YourCompany': the company signs once, with its own email and phone."""
+        self.company.write({"email": "ar@company.example.com", "phone": "+86 21 5555 0100"})
+        debtor = self._debtor("Uncollected Ltd")
+        self.assertFalse(debtor.with_company(self.company).ar_collector_id)
+        invoice = self._invoice(debtor, 500, days_overdue=10)
+        _comm, mail = self._sent(moves=invoice, partner=debtor)
+        lines, contact = self._signature(mail)
+        self.assertEqual(lines, ["Best regards,", self.company.name])
+        self.assertIn(f"contact {self.company.name}, ar@company.example.com, +86 21 5555 0100.", contact)
+        self.assertEqual(contact.count(self.company.name), 1)
+
     def test_template_on_the_customer_still_sends(self):
         """A level keeping a template made on the customer (before reminders listed items) still sends it."""
         template = self.env["mail.template"].create(
