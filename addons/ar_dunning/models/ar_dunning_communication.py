@@ -367,10 +367,10 @@ class ArDunningCommunication(models.Model):
         company currency (the communication's ``amount_due`` when nothing was
         paid since) when an item is in another currency; ``pay_all_url``:
         Odoo's portal payment of the customer's overdue invoices (one currency
-        only); ``statement_url``; ``signer``: name, email, phone of the
-        collector, else of the company; ``credits`` and ``net_due``: the
-        customer's open credits and what it owes after them (company
-        currency), when it has any.
+        only); ``statement_url``; ``signer``: name (empty without a
+        collector), company, email, phone of the collector, else of the
+        company; ``credits`` and ``net_due``: the customer's open credits and
+        what it owes after them (company currency), when it has any.
         """
         self.ensure_one()
         env = self.env
@@ -453,11 +453,15 @@ class ArDunningCommunication(models.Model):
         return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
     def _ar_reminder_signer(self):
-        """Name, company, email and phone the reminder is signed with: the collector's, else the company's."""
+        """Name, company, email and phone the reminder is signed with: the collector's, else the company's.
+
+        ``name`` is the collector's, empty without one: the reminder is then
+        signed by the company alone (not with its name twice).
+        """
         collector = self._ar_reminder_collector()
         company = self.company_id
         return {
-            "name": collector.name or company.name,
+            "name": collector.name or "",
             "company": company.name,
             "email": collector.email or company.email or "",
             "phone": collector.partner_id.phone or collector.partner_id.mobile or company.phone or "",

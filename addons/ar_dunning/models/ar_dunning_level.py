@@ -58,6 +58,11 @@ class ArDunningLevel(models.Model):
         help="Rendered on the reminder in the customer's language: keep it short (160 characters).",
     )
     send_letter = fields.Boolean(string="Print Letter")
+    letter_title = fields.Char(
+        translate=True,
+        help="Heading of the dunning letter, which the customer reads (the level's name stays internal); "
+        'empty: "Payment reminder", in the customer\'s language.',
+    )
     create_activity = fields.Boolean()
     activity_type_id = fields.Many2one("mail.activity.type")
     activity_summary = fields.Char(translate=True)

@@ -17,7 +17,9 @@ class ReportCustomerStatement(models.AbstractModel):
 
         The figures are read in SQL, past the access rules: the caller must be
         allowed to read these customers' receivables (``/report/html|pdf/...``
-        is open to every logged-in user).
+        is open to every logged-in user). Each customer's figures are built in
+        that customer's language, the one the template prints it in (the line
+        types and aging labels are words of the statement, not of the user).
         """
         partners = self.env["res.partner"].browse(docids)
         check_receivable_access(partners)
@@ -27,7 +29,12 @@ class ReportCustomerStatement(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "res.partner",
             "docs": partners,
-            "statements": {p.id: statement._statement_data(p, date_from, date_to) for p in partners},
+            "statements": {
+                p.id: statement.with_context(lang=p.lang or self.env.lang)._statement_data(
+                    p, date_from, date_to
+                )
+                for p in partners
+            },
         }
 
     @api.model

@@ -1,7 +1,9 @@
 import io
+import re
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import convert_file
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
@@ -75,11 +77,56 @@ class TestDunningActions(ArDunningCommon):
         ]
         html = html.decode()
         self.assertIn(comm.move_ids.name, html)
-        self.assertIn("Letter", html)
+        self.assertIn("Payment reminder", html)
         self.assertIn("AP", html, "addressed to the dunning contact")
         comm.action_execute()
         self.assertEqual(comm.state, "sent", comm.error)
         self.assertTrue(comm.letter_attachment_id.raw)
+
+    def _letter_title(self, comm):
+        html = self.env["ir.actions.report"]._render_qweb_html("ar_dunning.report_dunning_letter", comm.ids)[
+            0
+        ]
+        return re.search(r'<h2[^>]*class="o_ar_letter_title"[^>]*>(.*?)</h2>', html.decode(), re.S).group(1)
+
+    def test_letter_heading_is_its_title_not_the_level_name(self):
+        """The customer reads the level's letter title; its name ("Formal letter and call") is internal."""
+        level = self._level(45, "Formal letter and call", send_letter=True, letter_title="Second reminder")
+        comm = self._comm(level)
+        heading = self._letter_title(comm)
+        self.assertIn("Second reminder", heading)
+        self.assertNotIn("Formal letter and call", self._letter_title(comm))
+        level.letter_title = False
+        heading = self._letter_title(comm)
+        self.assertIn("Payment reminder", heading, "a neutral heading without a title")
+        self.assertNotIn("Formal letter and call", heading)
+
+    def test_letter_title_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["ar_dunning"], ["zh_CN"], overwrite=True)
+        level = self._level(45, "Formal letter and call", send_letter=True, letter_title="Second reminder")
+        level.with_context(lang="zh_CN").letter_title = "第二次提醒"
+        debtor = self._debtor()
+        debtor.child_ids.lang = "zh_CN"
+        comm = self._comm(level, debtor)
+        self.assertIn("第二次提醒", self._letter_title(comm))
+        level.letter_title = False
+        self.assertIn("付款提醒", self._letter_title(comm), "the neutral heading, translated")
+
+    def test_demo_levels_have_titles_in_english_and_chinese(self):
+        formal = self.env.ref("ar_dunning.ar_dunning_level_formal", raise_if_not_found=False)
+        if not formal:
+            self.skipTest("no demo data")
+        formal = formal.sudo()  # the demo company's, not the test company's
+        # demo records are not updated with the module: load the demo file as a new database does
+        convert_file(
+            self.env(su=True), "ar_dunning", "demo/ar_dunning_policy_demo.xml", {}, mode="init", kind="demo"
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["ar_dunning"], ["zh_CN"], overwrite=True)
+        self.assertEqual(formal.with_context(lang="en_US").letter_title, "Second reminder: overdue invoices")
+        self.assertEqual(formal.with_context(lang="zh_CN").letter_title, "第二次提醒：逾期发票")
+        self.assertNotEqual(formal.letter_title, formal.name)
 
     def test_letters_printed_in_one_batch(self):
         comms = self.env["ar.dunning.communication"]

@@ -1,4 +1,5 @@
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 from odoo.tests import tagged
@@ -85,6 +86,20 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         self.assertIn(self._money(-200), credits)
         self.assertIn(self._money(1050), credits, "1,250 overdue less the 200 credit note")
 
+    @staticmethod
+    def _text(html):
+        """The words of ``html`` as the customer reads them: tags dropped, entities decoded."""
+        return unescape(re.sub(r"<[^>]+>", "", html))
+
+    def test_amounts_are_spaced_from_their_labels(self):
+        """'Total due: $ 1,250.00', not 'Total due:$ 1,250.00' (the same for the net to pay)."""
+        self._invoice(self.debtor, 200, days_overdue=-10, move_type="out_refund")
+        comm, mail = self._sent()
+        totals = re.search(r'class="o_ar_reminder_totals">(.*?)</p>', mail.body_html, re.S).group(1)
+        self.assertRegex(self._text(totals), rf"Total due:[ \xa0]+{re.escape(self._money(comm.amount_due))}")
+        credits = re.search(r'class="o_ar_reminder_credits">(.*?)</p>', mail.body_html, re.S).group(1)
+        self.assertRegex(self._text(credits), rf"Net to pay:[ \xa0]+{re.escape(self._money(1050))}")
+
     def test_totals_per_currency(self):
         other = self.setup_other_currency("CHF")
         inv_chf = self._invoice(self.debtor, 300, days_overdue=10, currency=other)
@@ -93,6 +108,13 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
         self.assertIn(self._money(1000), totals)
         self.assertIn(self._money(300, other), totals)
         self.assertIn(self._money(comm.amount_due), totals, "and the total in company currency")
+        self.assertRegex(
+            self._text(totals),
+            rf"Total due:[ \xa0]+{re.escape(self._money(1000))}; {re.escape(self._money(300, other))}",
+        )
+        self.assertRegex(
+            self._text(totals), rf"Total in our currency:[ \xa0]+{re.escape(self._money(comm.amount_due))}"
+        )
         self.assertNotIn("o_ar_pay_all", mail.body_html, "Odoo pays overdue invoices of one currency only")
 
     def test_pay_links_open_the_portal_payment_page(self):
@@ -123,6 +145,31 @@ class TestReminderEmail(ArDunningCommon, ArCreditHttpCommon):
             self.assertIn(value, signer)
         self.assertIn("Carla Collector", mail.email_from)
         self.assertNotIn(self.env.user.name, mail.body_html.split("Best regards")[1])
+
+    def _signature(self, mail):
+        """The closing lines of ``mail``: (signature as read, one item a line; contact paragraph)."""
+        signature = re.search(r'class="o_ar_reminder_signature">(.*?)</p>', mail.body_html, re.S).group(1)
+        lines = [self._text(line).strip() for line in re.split(r"<br\s*/?>", signature)]
+        contact = re.search(r'class="o_ar_reminder_signer">(.*?)</p>', mail.body_html, re.S).group(1)
+        return lines, " ".join(self._text(contact).split())
+
+    def test_signature_names_the_collector_then_the_company(self):
+        _comm, mail = self._sent()
+        lines, contact = self._signature(mail)
+        self.assertEqual(lines, ["Best regards,", "Carla Collector", self.company.name])
+        self.assertIn("contact Carla Collector, carla@ar.example.com, +86 21 5555 0101.", contact)
+
+    def test_signature_without_collector_names_the_company_once(self):
+        """No 'YourCompany / YourCompany': the company signs once, with its own email and phone."""
+        self.company.write({"email": "ar@company.example.com", "phone": "+86 21 5555 0100"})
+        debtor = self._debtor("Uncollected Ltd")
+        self.assertFalse(debtor.with_company(self.company).ar_collector_id)
+        invoice = self._invoice(debtor, 500, days_overdue=10)
+        _comm, mail = self._sent(moves=invoice, partner=debtor)
+        lines, contact = self._signature(mail)
+        self.assertEqual(lines, ["Best regards,", self.company.name])
+        self.assertIn(f"contact {self.company.name}, ar@company.example.com, +86 21 5555 0100.", contact)
+        self.assertEqual(contact.count(self.company.name), 1)
 
     def test_template_on_the_customer_still_sends(self):
         """A level keeping a template made on the customer (before reminders listed items) still sends it."""

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -80,6 +81,27 @@ class TestStatement(ArCreditCommon):
         self.assertEqual(len(bodies), 1)
         self.assertIn(self.invoice.name, bodies[0])
         self.assertIn("Closing Balance", bodies[0])
+
+    def test_chinese_customer_statement_printed_by_english_user(self):
+        """The line types and aging labels are in the customer's language, not the printing user's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["ar_dunning"], ["zh_CN"], overwrite=True)
+        self.customer.lang = "zh_CN"
+        self.env.user.lang = "en_US"
+        data = {
+            "date_from": fields.Date.to_string(self.date_from),
+            "date_to": fields.Date.to_string(self.today),
+        }
+        report = self.env["ir.actions.report"].with_context(lang="en_US", force_report_rendering=True)
+        html, _fmt = report._render_qweb_html(
+            "ar_dunning.action_report_customer_statement", self.customer.ids, data
+        )
+        tables = "".join(re.findall(r"<table.*?</table>", html.decode(), re.S))
+        self.assertIn(self.invoice.name, tables)
+        for chinese in ("发票", "付款", "贷项通知单", "未到期"):
+            self.assertIn(chinese, tables)
+        for english in ("Invoice", "Payment", "Credit Note", "Current"):
+            self.assertNotIn(english, tables)
 
     def test_statement_period(self):
         self.assertEqual(statement_period(date(2026, 3, 1), "monthly"), (date(2026, 2, 1), date(2026, 2, 28)))
