@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
 from ..tools import input_rules
@@ -157,13 +157,35 @@ class ArInputBoundsMixin(models.AbstractModel):
             return f"{kind} {name[:60]}"
         return self.env._("New %(kind)s", kind=kind)
 
+    def _ar_check_company_value(self, vals):
+        """Refuse a company the user does not belong to (a record moved or made in another company).
+
+        Odoo checks the companies of linked records (``check_company``), not the
+        company a client writes on the record itself: without this, a manager
+        of company A could move a shared record (a grade of every company) into
+        company B, out of A's reach and into B's data. The system (crons, server
+        code as superuser) is not concerned.
+        """
+        company_id = vals.get("company_id")
+        if not company_id or self.env.su or "company_id" not in self._fields:
+            return
+        if company_id not in self.env.user.company_ids.ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot put a record in a company you do not belong to (%(model)s).",
+                    model=self._description,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_company_value(vals)
             self._ar_check_bounds(vals, lambda vals=vals: self._ar_new_label(vals))
         return super().create(vals_list)
 
     def write(self, vals):
+        self._ar_check_company_value(vals)
         self._ar_check_bounds(vals, lambda: ", ".join(self[:3].mapped("display_name")))
         return super().write(vals)
 

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from ..tools import input_rules as rules
 from .common import ArTransactionCase
@@ -140,3 +140,33 @@ class TestInputBounds(ArTransactionCase):
             partner._ar_check_bounds({"credit_hold_reason": "y" * 2000}, lambda: partner.display_name)
         partner.credit_limit = 5000
         partner._check_ar_input_bounds()
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyValue(ArTransactionCase):
+    """No client puts a suite record in a company it does not belong to."""
+
+    def test_a_manager_cannot_move_a_record_into_another_company(self):
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Company B (company value)"})
+        manager = new_test_user(
+            self.env,
+            login="ar_company_value_manager",
+            groups="base.group_user,ar_credit_control.group_ar_credit_manager",
+            company_id=company_a.id,
+            company_ids=[company_a.id],
+        )
+        grade = self.env["ar.credit.grade"].create(
+            {"code": "CV", "name": "Shared", "min_score": 0, "max_score": 0.5, "active": False}
+        )
+        self.assertFalse(grade.company_id)
+        grades = self.env["ar.credit.grade"].with_user(manager)
+        with self.assertRaisesRegex(AccessError, "company you do not belong to"):
+            grade.with_user(manager).write({"company_id": company_b.id})
+        with self.assertRaisesRegex(AccessError, "company you do not belong to"):
+            grades.create({"code": "CV2", "name": "B's", "company_id": company_b.id, "active": False})
+        self.assertFalse(grade.company_id)
+        grade.with_user(manager).write({"company_id": company_a.id})  # its own company: allowed
+        self.assertEqual(grade.company_id, company_a)
+        grade.write({"company_id": company_b.id})  # the system may
+        self.assertEqual(grade.company_id, company_b)
