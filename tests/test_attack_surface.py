@@ -598,6 +598,9 @@ FACTORIES = {
     },
     "ar.dunning.customer": lambda w: {"partner_id": w.customer_a, "company_id": w.company_a},
     "ar.dunning.run": lambda w: {},
+    # an open dispute of part of the world's own invoice (the demo's last dispute may be closed, or
+    # of a whole invoice, where one more unit of amount is refused)
+    "ar.dispute": lambda w: {"move_id": w.invoice_a, "amount": 100, "reason": "Surface dispute"},
     "ar.insolvency.case": lambda w: {"partner_id": w.customer_a, "case_type": "bankruptcy"},
     "ar.insurance.declaration": lambda w: {
         "policy_id": _first(w, "ar.insurance.policy"),

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..const import GROUP_DUNNING_USER
 
@@ -74,6 +74,23 @@ class ArDispute(models.Model):
                         invoice=dispute.move_id.display_name,
                     )
                 )
+
+    def write(self, vals):
+        """The invoice of a dispute is fixed when it is raised.
+
+        Its amount left that invoice's dunning and insurance cover; pointing the
+        dispute at another invoice afterwards would take that one out instead,
+        without the customer ever disputing it.
+        """
+        if "move_id" in vals and not self._ar_server_writing():
+            if any(dispute.move_id.id != vals["move_id"] for dispute in self):
+                raise UserError(
+                    self.env._(
+                        "The invoice of a dispute is fixed when the dispute is raised: "
+                        "raise a new dispute for another invoice."
+                    )
+                )
+        return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ArDunningCommon
@@ -29,6 +29,18 @@ class TestDisputeLog(ArDunningCommon):
         invoice = self._invoice(self._debtor(), 100, days_overdue=10)
         with self.assertRaisesRegex(ValidationError, "between 0 and the invoice total"):
             self.env["ar.dispute"].create({"move_id": invoice.id, "reason": "x", "amount": 150})
+
+    def test_dispute_invoice_is_fixed(self):
+        debtor = self._debtor()
+        invoice = self._invoice(debtor, 800, days_overdue=10)
+        other = self._invoice(debtor, 300, days_overdue=40)
+        dispute = self.env["ar.dispute"].create({"move_id": invoice.id, "reason": "Not delivered"})
+        self.collector.groups_id |= self.env.ref("account.group_account_invoice")  # billing, as collectors
+        collector = dispute.with_user(self.collector)
+        with self.assertRaisesRegex(UserError, "invoice of a dispute is fixed"):
+            collector.write({"move_id": other.id})
+        collector.write({"move_id": invoice.id, "reason": "Not delivered, twice"})
+        self.assertEqual((dispute.move_id, other.dispute_id), (invoice, self.env["ar.dispute"]))
 
     def test_collection_log_on_partner_and_invoice(self):
         debtor = self._debtor()
