@@ -15,8 +15,6 @@ Through JSON-RPC, as the admin, it
   the Chinese one (language zh_CN), each with a mobile number when it has
   none: both have invoices 30 days or more overdue, at the level "Formal letter and call"
   (email, SMS and letter);
-- gives the level its Chinese name (the letter's heading) when it has none:
-  the demo names its levels in English only;
 - runs the day's dunning run when these customers have no reminder yet.
 
 Then, for each language, it writes to ``--out``:
@@ -60,7 +58,6 @@ CUSTOMERS = {
 }
 LANGS = {"en": "en_US", "zh": "zh_CN"}
 LEVEL = "ar_dunning.ar_dunning_level_formal"
-LEVEL_NAME_ZH = "正式催款函"
 #: the labels of the email's header, which the mail client shows in its own language
 EMAIL_LABELS = {"en": ("From", "To", "Date"), "zh": ("发件人", "收件人", "日期")}
 
@@ -152,10 +149,6 @@ def prepare(odoo):
         wizard = odoo.call("base.language.install", "create", {"lang_ids": [(6, 0, [zh[0]["id"]])]})
         odoo.call("base.language.install", "lang_install", [wizard])
     level = odoo.ref(LEVEL)
-    english = odoo.call("ar.dunning.level", "read", [level], ["name"], context={"lang": "en_US"})[0]["name"]
-    chinese = odoo.call("ar.dunning.level", "read", [level], ["name"], context={"lang": "zh_CN"})[0]["name"]
-    if chinese == english:
-        odoo.call("ar.dunning.level", "write", [level], {"name": LEVEL_NAME_ZH}, context={"lang": "zh_CN"})
     partners = {}
     for key, (xmlid, mobile) in CUSTOMERS.items():
         partner = odoo.ref(xmlid)
