@@ -35,8 +35,7 @@ CUSTOMER_CREDIT_FIELDS = [
     "credit_hold",
     "credit_review_date",
     "credit_grade_id",
-    "credit_stop_delivery",
-    "credit_stop_delivery_reason",
+    *DELIVERY_STOP_FIELDS,
 ]
 
 
